@@ -4,7 +4,10 @@
 #include "boltzmann4j_openmm.h"
 
 #include <OpenMM.h>
+#include <openmm/internal/ContextImpl.h>
 #include <openmm/serialization/XmlSerializer.h>
+
+#include "context_impl_access.h"
 
 #include <cmath>
 #include <cstring>
@@ -25,6 +28,7 @@ struct b4j_context {
     std::unique_ptr<System> system;
     std::unique_ptr<Integrator> integrator;
     std::unique_ptr<Context> context;
+    ContextImpl *impl = nullptr;  // for evaluations without building a State; see context_impl_access.h
     int kind = 0;
     int numParticles = 0;
     std::vector<Vec3> buffer;
@@ -118,7 +122,7 @@ void checkFinite(const double *positions, int32_t config, int32_t particles) {
 void load(b4j_context *c, const double *positions) {
     for (int32_t i = 0; i < c->numParticles; ++i)
         c->buffer[i] = Vec3(positions[3 * i], positions[3 * i + 1], positions[3 * i + 2]);
-    c->context->setPositions(c->buffer);
+    c->impl->setPositions(c->buffer);
 }
 
 void store(const std::vector<Vec3> &v, double *out) {
@@ -334,6 +338,7 @@ int32_t b4j_context_create(const b4j_system *system, const char *platform, const
         }
         handle->numParticles = handle->system->getNumParticles();
         handle->buffer.resize(handle->numParticles);
+        handle->impl = &ContextImplAccess::of(*handle->context);
         *out = handle.release();
     });
 }
@@ -380,12 +385,16 @@ int32_t b4j_context_evaluate(b4j_context *context, int32_t num_configs, const do
         require(num_configs >= 0, "negative number of configurations");
         const int32_t p = context->numParticles;
         for (int32_t c = 0; c < num_configs; ++c) checkFinite(positions, c, p);
-        int types = State::Energy | (forces != nullptr ? State::Forces : 0);
+        // Straight to ContextImpl, as Context::getState does inside, but without building a
+        // State (which copies the forces, computes the kinetic energy and the parameter map):
+        // about 30% of the time of a 22-atom evaluation on the Reference platform.
         for (int32_t c = 0; c < num_configs; ++c) {
             load(context, positions + static_cast<size_t>(c) * p * 3);
-            State state = context->context->getState(types, false, groups);
-            energies[c] = state.getPotentialEnergy();
-            if (forces != nullptr) store(state.getForces(), forces + static_cast<size_t>(c) * p * 3);
+            energies[c] = context->impl->calcForcesAndEnergy(forces != nullptr, true, groups);
+            if (forces != nullptr) {
+                context->impl->getForces(context->buffer);
+                store(context->buffer, forces + static_cast<size_t>(c) * p * 3);
+            }
         }
     });
 }
@@ -404,10 +413,9 @@ int32_t b4j_context_group_energies(b4j_context *context, int32_t num_configs, co
         for (int32_t c = 0; c < num_configs; ++c) checkFinite(positions, c, p);
         for (int32_t c = 0; c < num_configs; ++c) {
             load(context, positions + static_cast<size_t>(c) * p * 3);
-            for (int32_t g = 0; g < num_groups; ++g) {
-                State state = context->context->getState(State::Energy, false, 1 << group_ids[g]);
-                energies[static_cast<size_t>(c) * num_groups + g] = state.getPotentialEnergy();
-            }
+            for (int32_t g = 0; g < num_groups; ++g)
+                energies[static_cast<size_t>(c) * num_groups + g] =
+                    context->impl->calcForcesAndEnergy(false, true, 1 << group_ids[g]);
         }
     });
 }
