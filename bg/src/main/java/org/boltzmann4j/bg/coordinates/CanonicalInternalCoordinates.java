@@ -1,0 +1,82 @@
+package org.boltzmann4j.bg.coordinates;
+
+import org.boltzmann4j.bg.flow.Transform;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Internal coordinates without the rigid body, as Boltzmann generators use them (the density lives
+ * on the 3N-6 internal coordinates; cf. bgflow's global internal coordinate transformation):
+ * forward maps the 3N-6 internal coordinates to Cartesian coordinates in the canonical frame
+ * (reference atom r0 at the origin, r1 on the +x axis, r2 in the xy plane with y > 0); inverse
+ * maps Cartesian coordinates in any frame to their internal coordinates, discarding position and
+ * orientation. Not a {@link Transform} since its two sides differ in size ((n, 3N-6) and (n, 3N)),
+ * but its passes are {@link Transform.Pass}es with the same contract, so it can close a flow on
+ * the 3N-6 internal coordinates.
+ *
+ * <p>log|det| of forward is that of the 3N-6 -> 3N-6 map from the internal coordinates to the
+ * free Cartesian coordinates of the canonical frame (r1.x, r2.x, r2.y and all coordinates of the
+ * other atoms): log b2 + sum over the other N-3 atoms of log(b^2 sin theta). Inverse returns its
+ * negative at the internal coordinates of x. Adding log(b1^2 sin alpha) + log(b2 sin theta2) (the
+ * rotational volume element) gives the full 3N map of {@link InternalCoordinates}.
+ */
+public final class CanonicalInternalCoordinates {
+
+    private final ZMatrix zMatrix;
+    private final Nerf kernel;
+    private final InternalCoordinateLayout layout;
+
+    public CanonicalInternalCoordinates(ZMatrix zMatrix) {
+        this.zMatrix = zMatrix;
+        this.kernel = new Nerf(zMatrix, false);
+        this.layout = new InternalCoordinateLayout(zMatrix.atomCount(), false);
+    }
+
+    public ZMatrix zMatrix() {
+        return zMatrix;
+    }
+
+    public InternalCoordinateLayout layout() {
+        return layout;
+    }
+
+    /** 3N-6: the internal side. */
+    public int dimension() {
+        return 3 * zMatrix.atomCount() - 6;
+    }
+
+    /** 3N: the Cartesian side. */
+    public int cartesianDimension() {
+        return 3 * zMatrix.atomCount();
+    }
+
+    /** Internal (n, 3N-6) -> canonical-frame Cartesian (n, 3N), log|det| of the 3N-6 map. */
+    public Transform.Pass forwardPass(INDArray internal) {
+        int n = Batches.requireBatch(internal, dimension(), "CanonicalInternalCoordinates.forward");
+        double[] in = Batches.read(internal);
+        double[] x = new double[n * cartesianDimension()];
+        double[] logDet = kernel.forward(in, x, n);
+        return new InternalCoordinates.KernelPass(kernel, true, in, x, n, Batches.matrix(x, n, cartesianDimension()),
+                Batches.vector(logDet));
+    }
+
+    /**
+     * Cartesian (n, 3N), any frame -> internal (n, 3N-6), minus the forward log|det|. Backward
+     * returns dL/dx, which is invariant to rotations and translations (no force on the rigid body).
+     */
+    public Transform.Pass inversePass(INDArray x) {
+        int n = Batches.requireBatch(x, cartesianDimension(), "CanonicalInternalCoordinates.inverse");
+        double[] in = Batches.read(x);
+        double[] ic = new double[n * dimension()];
+        double[] logDet = kernel.inverse(in, ic, n);
+        return new InternalCoordinates.KernelPass(kernel, false, ic, in, n, Batches.matrix(ic, n, dimension()),
+                Batches.vector(logDet));
+    }
+
+    public Transform.Result forward(INDArray internal) {
+        return forwardPass(internal).result();
+    }
+
+    public Transform.Result inverse(INDArray x) {
+        return inversePass(x).result();
+    }
+}

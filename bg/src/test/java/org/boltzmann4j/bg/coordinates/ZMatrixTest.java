@@ -1,0 +1,167 @@
+package org.boltzmann4j.bg.coordinates;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ZMatrixTest {
+
+    private static final TestMolecule ALDP = TestMolecule.load("aldp.txt");
+    private static final TestMolecule PRO = TestMolecule.load("pro-dipeptide.txt");
+
+    private static Set<Long> bondSet(TestMolecule m) {
+        Set<Long> set = new HashSet<>();
+        for (int[] b : m.bonds()) {
+            set.add(key(b[0], b[1]));
+        }
+        return set;
+    }
+
+    private static long key(int a, int b) {
+        return (long) Math.min(a, b) << 32 | Math.max(a, b);
+    }
+
+    /** Every bond coordinate is a chemical bond, every angle spans two bonds, all atoms placed once. */
+    private static void assertValidSpanningTree(TestMolecule m, ZMatrix z) {
+        Set<Long> bonds = bondSet(m);
+        int[] order = z.placementOrder();
+        assertEquals(m.atoms(), new HashSet<>(java.util.Arrays.stream(order).boxed().toList()).size());
+        for (int[] b : z.bondAtoms()) {
+            assertTrue(bonds.contains(key(b[0], b[1])), "bond " + b[0] + "-" + b[1] + " is not in the graph");
+        }
+        for (int[] a : z.angleAtoms()) {
+            assertTrue(bonds.contains(key(a[1], a[2])), "angle " + java.util.Arrays.toString(a));
+        }
+        for (int[] t : z.torsionAtoms()) {
+            assertTrue(bonds.contains(key(t[2], t[3])) || bonds.contains(key(t[1], t[3])),
+                    "torsion partner l is bonded to k (proper) or j (improper): " + java.util.Arrays.toString(t));
+        }
+    }
+
+    @Test
+    void alanineDipeptideZMatrixIsASpanningTreeCentredOnCAlpha() {
+        ZMatrix z = ALDP.zMatrix();
+        assertValidSpanningTree(ALDP, z);
+        int[] ref = z.referenceAtoms();
+        assertEquals("ALA:CA", ALDP.names()[ref[0]]);
+        for (int r : ref) {
+            assertFalse(ALDP.elements()[r].equals("H"), "reference atoms are heavy");
+        }
+        // heavy atoms before hydrogens
+        int[] order = z.placementOrder();
+        boolean seenHydrogen = false;
+        for (int a : order) {
+            boolean h = ALDP.elements()[a].equals("H");
+            assertFalse(seenHydrogen && !h, "heavy atom " + ALDP.names()[a] + " placed after a hydrogen");
+            seenHydrogen |= h;
+        }
+        // heavy anchors: no hydrogen is ever used as j, k or l in this molecule
+        for (int[] row : z.rows()) {
+            for (int q = 1; q < 4; q++) {
+                assertFalse(ALDP.elements()[row[q]].equals("H"), "hydrogen anchor in " + java.util.Arrays.toString(row));
+            }
+        }
+        assertEquals(z, ALDP.zMatrix(), "deterministic");
+    }
+
+    @Test
+    void prolineRingIsClosedByTheGeometryNotByACoordinate() {
+        ZMatrix z = PRO.zMatrix();
+        assertEquals(26, z.atomCount());
+        assertEquals(26, PRO.bonds().length, "one ring: as many bonds as atoms");
+        assertValidSpanningTree(PRO, z);
+        Set<Long> used = new HashSet<>();
+        for (int[] b : z.bondAtoms()) {
+            used.add(key(b[0], b[1]));
+        }
+        Set<Long> left = bondSet(PRO);
+        left.removeAll(used);
+        assertEquals(1, left.size(), "exactly the ring-closing bond is not a coordinate");
+    }
+
+    @Test
+    void renumberingTheAtomsRenumbersTheRowsAndNothingElse() {
+        Random random = new Random(11);
+        for (TestMolecule m : new TestMolecule[] {ALDP, PRO}) {
+            ZMatrix z = m.zMatrix();
+            for (int trial = 0; trial < 5; trial++) {
+                int[] perm = randomPermutation(m.atoms(), random);
+                ZMatrix zp = m.permuted(perm).zMatrix();
+                assertArrayEquals(map(z.referenceAtoms(), perm), zp.referenceAtoms());
+                int[][] rows = z.rows();
+                int[][] prows = zp.rows();
+                for (int t = 0; t < rows.length; t++) {
+                    assertArrayEquals(map(rows[t], perm), prows[t], "row " + t);
+                }
+            }
+        }
+    }
+
+    static int[] randomPermutation(int n, Random random) {
+        int[] perm = new int[n];
+        for (int a = 0; a < n; a++) {
+            perm[a] = a;
+        }
+        for (int a = n - 1; a > 0; a--) {
+            int b = random.nextInt(a + 1);
+            int t = perm[a];
+            perm[a] = perm[b];
+            perm[b] = t;
+        }
+        return perm;
+    }
+
+    private static int[] map(int[] atoms, int[] perm) {
+        int[] mapped = new int[atoms.length];
+        for (int q = 0; q < atoms.length; q++) {
+            mapped[q] = perm[atoms[q]];
+        }
+        return mapped;
+    }
+
+    @Test
+    void graphWithoutLabelsStillGivesAValidZMatrix() {
+        ZMatrix z = ZMatrix.fromBondGraph(ALDP.atoms(), ALDP.bonds());
+        assertValidSpanningTree(ALDP, z);
+        // without elements, hydrogens are recognised from PDB-style names
+        String[] bare = new String[ALDP.atoms()];
+        for (int a = 0; a < bare.length; a++) {
+            bare[a] = ALDP.names()[a].substring(4);
+        }
+        ZMatrix named = ZMatrix.fromBondGraph(ALDP.atoms(), ALDP.bonds(), null, bare);
+        assertEquals("ALA:CA", ALDP.names()[named.referenceAtoms()[0]]);
+    }
+
+    @Test
+    void smallestMoleculeAndRingOnlyGraph() {
+        ZMatrix water = ZMatrix.fromBondGraph(3, new int[][] {{0, 1}, {0, 2}}, new String[] {"O", "H", "H"}, null);
+        assertEquals(0, water.referenceAtoms()[0]);
+        assertEquals(0, water.rows().length);
+        // cyclopropane carbon ring with six hydrogens
+        int[][] bonds = {{0, 1}, {1, 2}, {2, 0}, {0, 3}, {0, 4}, {1, 5}, {1, 6}, {2, 7}, {2, 8}};
+        String[] el = {"C", "C", "C", "H", "H", "H", "H", "H", "H"};
+        ZMatrix ring = ZMatrix.fromBondGraph(9, bonds, el, null);
+        assertEquals(6, ring.rows().length);
+    }
+
+    @Test
+    void rejectsBadInput() {
+        assertThrows(IllegalArgumentException.class,
+                () -> ZMatrix.fromBondGraph(4, new int[][] {{0, 1}, {1, 2}}), "disconnected");
+        assertThrows(IllegalArgumentException.class, () -> ZMatrix.fromBondGraph(2, new int[][] {{0, 1}}));
+        assertThrows(IllegalArgumentException.class, () -> ZMatrix.fromBondGraph(3, new int[][] {{0, 3}, {1, 2}}));
+        assertThrows(IllegalArgumentException.class,
+                () -> ZMatrix.of(4, new int[] {0, 1, 2}, new int[][] {{3, 0, 1, 3}}), "l = i");
+        assertThrows(IllegalArgumentException.class,
+                () -> ZMatrix.of(5, new int[] {0, 1, 2}, new int[][] {{3, 4, 1, 2}, {4, 0, 1, 2}}), "4 used before placed");
+        ZMatrix ok = ZMatrix.of(4, new int[] {1, 0, 2}, new int[][] {{3, 2, 1, 0}});
+        assertArrayEquals(new int[] {1, 0, 2, 3}, ok.placementOrder());
+    }
+}
