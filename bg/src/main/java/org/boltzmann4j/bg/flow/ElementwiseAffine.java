@@ -1,0 +1,186 @@
+package org.boltzmann4j.bg.flow;
+
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * x = z * exp(logScale) + shift per dimension; log|det dx/dz| = sum(logScale) for every sample.
+ * The scale is parametrised by its logarithm so that any real value is a valid, invertible map.
+ * Fixed (normalisation, e.g. {@link #standardizing}) or trainable (then shift and logScale are
+ * {@link Parameter}s named "shift" and "logScale").
+ */
+public final class ElementwiseAffine implements Transform {
+
+    private final Parameter shift;
+    private final Parameter logScale;
+    private final boolean trainable;
+    private final DataType type;
+    private final int dimension;
+
+    private ElementwiseAffine(double[] shift, double[] logScale, boolean trainable, DataType type) {
+        HostArrays.requireType(type);
+        if (shift.length != logScale.length) {
+            throw new IllegalArgumentException("shift has " + shift.length + " entries, logScale " + logScale.length);
+        }
+        this.dimension = shift.length;
+        this.type = type;
+        this.trainable = trainable;
+        this.shift = new Parameter("shift", HostArrays.vector(shift).castTo(type));
+        this.logScale = new Parameter("logScale", HostArrays.vector(logScale).castTo(type));
+    }
+
+    /** The identity, trainable. */
+    public static ElementwiseAffine trainable(int dimension, DataType type) {
+        return new ElementwiseAffine(new double[dimension], new double[dimension], true, type);
+    }
+
+    public static ElementwiseAffine trainable(double[] shift, double[] logScale, DataType type) {
+        return new ElementwiseAffine(shift.clone(), logScale.clone(), true, type);
+    }
+
+    public static ElementwiseAffine fixed(double[] shift, double[] logScale, DataType type) {
+        return new ElementwiseAffine(shift.clone(), logScale.clone(), false, type);
+    }
+
+    /**
+     * Fixed map whose inverse standardises the columns of {@code data} (m, d): z = (x - mean) /
+     * std, with the unbiased (m - 1) standard deviation. Constant columns are rejected.
+     */
+    public static ElementwiseAffine standardizing(INDArray data, DataType type) {
+        if (data.rank() != 2 || data.size(0) < 2) {
+            throw new IllegalArgumentException("standardizing needs a data matrix (m >= 2, d)");
+        }
+        int m = (int) data.size(0);
+        int d = (int) data.size(1);
+        double[] a = HostArrays.read(data);
+        double[] mean = new double[d];
+        double[] logStd = new double[d];
+        for (int r = 0; r < m; r++) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += a[r * d + j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            mean[j] /= m;
+        }
+        double[] var = new double[d];
+        for (int r = 0; r < m; r++) {
+            for (int j = 0; j < d; j++) {
+                double c = a[r * d + j] - mean[j];
+                var[j] += c * c;
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            var[j] /= (m - 1);
+            if (!(var[j] > 0)) {
+                throw new IllegalArgumentException("column " + j + " of the data is constant");
+            }
+            logStd[j] = 0.5 * Math.log(var[j]);
+        }
+        return new ElementwiseAffine(mean, logStd, false, type);
+    }
+
+    public INDArray shift() {
+        return shift.value();
+    }
+
+    public INDArray logScale() {
+        return logScale.value();
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public DataType dataType() {
+        return type;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return trainable ? List.of(shift, logScale) : List.of();
+    }
+
+    @Override
+    public Pass forwardPass(INDArray z) {
+        return run(z, true);
+    }
+
+    @Override
+    public Pass inversePass(INDArray x) {
+        return run(x, false);
+    }
+
+    private Pass run(INDArray input, boolean forward) {
+        int n = HostArrays.requireBatch(input, dimension, type, "ElementwiseAffine");
+        int d = dimension;
+        double[] b = HostArrays.read(shift.value());
+        double[] ls = HostArrays.read(logScale.value());
+        double[] scale = new double[d];
+        double sumLogScale = 0;
+        for (int j = 0; j < d; j++) {
+            scale[j] = Math.exp(forward ? ls[j] : -ls[j]);
+            sumLogScale += ls[j];
+        }
+        double[] in = HostArrays.read(input);
+        double[] out = new double[n * d];
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < d; j++) {
+                int k = r * d + j;
+                out[k] = forward ? in[k] * scale[j] + b[j] : (in[k] - b[j]) * scale[j];
+            }
+        }
+        INDArray output = HostArrays.matrix(out, n, d, type);
+        double[] ld = new double[n];
+        java.util.Arrays.fill(ld, forward ? sumLogScale : -sumLogScale);
+        INDArray logDet = HostArrays.vector(ld);
+        return new Pass() {
+            @Override
+            public INDArray output() {
+                return output;
+            }
+
+            @Override
+            public INDArray logDet() {
+                return logDet;
+            }
+
+            @Override
+            public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
+                double[] g = HostArrays.readOutputGrad(gradOutput, n, d);
+                double[] gl = HostArrays.readLogDetGrad(gradLogDet, n);
+                double[] gin = new double[n * d];
+                double[] gShift = new double[d];
+                double[] gLogScale = new double[d];
+                double sumGl = 0;
+                for (int r = 0; r < n; r++) {
+                    sumGl += gl[r];
+                    for (int j = 0; j < d; j++) {
+                        int k = r * d + j;
+                        gin[k] = g[k] * scale[j];
+                        if (forward) {
+                            // x = z e^s + b: dx/ds = z e^s = x - b
+                            gShift[j] += g[k];
+                            gLogScale[j] += g[k] * (out[k] - b[j]);
+                        } else {
+                            // z = (x - b) e^-s: dz/db = -e^-s, dz/ds = -z
+                            gShift[j] -= g[k] * scale[j];
+                            gLogScale[j] -= g[k] * out[k];
+                        }
+                    }
+                }
+                if (trainable) {
+                    for (int j = 0; j < d; j++) {
+                        gLogScale[j] += forward ? sumGl : -sumGl;
+                    }
+                    shift.grad().addi(HostArrays.vector(gShift).castTo(type));
+                    logScale.grad().addi(HostArrays.vector(gLogScale).castTo(type));
+                }
+                return HostArrays.matrix(gin, n, d, type);
+            }
+        };
+    }
+}

@@ -1,0 +1,95 @@
+package org.boltzmann4j.bg.flow;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An invertible map between latent points z and configurations x, applied to a batch, with the
+ * log-determinant of its Jacobian and hand-written backward passes in both directions.
+ *
+ * <p>Shapes and types: inputs are matrices (n, {@link #dimension()}) of {@link #dataType()}
+ * (float64 unless the transform was built for float32); an input of another shape or type is
+ * rejected, never silently converted. Outputs have the input's shape and type. Log-determinants
+ * are always float64 vectors of length n, because they become log-densities and importance
+ * weights.
+ *
+ * <p>{@code logDet} is log|det d(output)/d(input)| of the direction called, so the forward and
+ * inverse log-determinants of matching points sum to zero. Maximum likelihood on data x trains
+ * through {@link #inversePass}; reverse KL (training by energy) trains through {@link
+ * #forwardPass}.
+ */
+public interface Transform {
+
+    int dimension();
+
+    DataType dataType();
+
+    /** The trainable parameters, in a stable order (empty for fixed transforms). */
+    List<Parameter> parameters();
+
+    /** z -> x, keeping what {@link Pass#backward} needs. */
+    Pass forwardPass(INDArray z);
+
+    /** x -> z, keeping what {@link Pass#backward} needs. */
+    Pass inversePass(INDArray x);
+
+    /** z -> (x, log|det dx/dz|). */
+    default Result forward(INDArray z) {
+        return forwardPass(z).result();
+    }
+
+    /** x -> (z, log|det dz/dx|). */
+    default Result inverse(INDArray x) {
+        return inversePass(x).result();
+    }
+
+    /** Parameters by name; a {@link Flow} prefixes the names with the index of each member. */
+    default Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> named = new LinkedHashMap<>();
+        for (Parameter p : parameters()) {
+            if (named.putIfAbsent(p.name(), p) != null) {
+                throw new IllegalStateException("two parameters named " + p.name());
+            }
+        }
+        return named;
+    }
+
+    default void zeroGrad() {
+        for (Parameter p : parameters()) {
+            p.zeroGrad();
+        }
+    }
+
+    /** Output (n, dimension) and float64 log-determinant (n) of one direction. */
+    record Result(INDArray output, INDArray logDet) {}
+
+    /**
+     * One evaluation of a transform in one direction, holding the intermediate values its
+     * backward pass needs. A pass may be differentiated several times; every call adds to the
+     * parameter gradients.
+     */
+    interface Pass {
+
+        INDArray output();
+
+        /** float64 (n). */
+        INDArray logDet();
+
+        /**
+         * Given dL/d(output) and dL/d(logDet) of a scalar loss L, adds dL/dθ to the gradient of
+         * every parameter θ and returns dL/d(input).
+         *
+         * @param gradOutput (n, dimension) in the transform's data type, or null for zero
+         * @param gradLogDet float64 (n), or null for zero
+         * @return dL/d(input), (n, dimension) in the transform's data type
+         */
+        INDArray backward(INDArray gradOutput, INDArray gradLogDet);
+
+        default Result result() {
+            return new Result(output(), logDet());
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.boltzmann4j.bg.flow;
+
+import java.util.random.RandomGenerator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The uniform density on the torus [-pi, pi)^d, the natural base density of torsions under
+ * circular splines: log p = -d log(2 pi) for every point with all coordinates in [-pi, pi] (pi
+ * included, since atan2 returns it), -infinity elsewhere.
+ */
+public record UniformCircle(int dimension) implements Distribution {
+
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+    public UniformCircle {
+        if (dimension <= 0) {
+            throw new IllegalArgumentException("dimension must be positive: " + dimension);
+        }
+    }
+
+    @Override
+    public INDArray logProb(INDArray x) {
+        int n = rows(x);
+        double[] a = HostArrays.read(x);
+        double[] lp = new double[n];
+        for (int r = 0; r < n; r++) {
+            boolean inside = true;
+            for (int j = 0; j < dimension; j++) {
+                double v = a[r * dimension + j];
+                inside &= v >= -Math.PI && v <= Math.PI;
+            }
+            lp[r] = inside ? -dimension * LOG_2PI : Double.NEGATIVE_INFINITY;
+        }
+        return HostArrays.vector(lp);
+    }
+
+    @Override
+    public INDArray gradLogProb(INDArray x) {
+        int n = rows(x);
+        return HostArrays.matrix(new double[n * dimension], n, dimension, DataType.DOUBLE);
+    }
+
+    @Override
+    public INDArray sample(int n, RandomGenerator rng) {
+        double[] a = new double[n * dimension];
+        for (int k = 0; k < a.length; k++) {
+            a[k] = rng.nextDouble(-Math.PI, Math.PI);
+        }
+        return HostArrays.matrix(a, n, dimension, DataType.DOUBLE);
+    }
+
+    private int rows(INDArray x) {
+        if (x.rank() != 2 || x.size(1) != dimension) {
+            throw new IllegalArgumentException("expected (n, " + dimension + "), got "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        return (int) x.size(0);
+    }
+}
