@@ -1,0 +1,86 @@
+package org.boltzmann4j.bg.cli;
+
+import java.io.PrintStream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Progress of long work: a progress bar (rate, ETA) on a terminal, plain lines every few seconds
+ * otherwise (logs, CI), so that a redirected run stays readable.
+ */
+public final class Progress implements AutoCloseable {
+    private static final long PLAIN_INTERVAL_NS = 10_000_000_000L;
+
+    private final ProgressBar bar;
+    private final String task;
+    private final String unit;
+    private final long total;
+    private final PrintStream plain;
+    private final long startNs = System.nanoTime();
+    private long lastPrintNs = startNs;
+    private long done;
+
+    /**
+     * @param unit what is counted ("configs", "steps"); shown with its rate
+     */
+    public Progress(String task, long total, String unit) {
+        this.task = task;
+        this.unit = unit;
+        this.total = total;
+        boolean terminal = System.console() != null && System.console().isTerminal() && System.getenv("CI") == null;
+        if (terminal) {
+            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" " + unit, 1)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).showSpeed().setConsumer(
+                            new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+            plain = null;
+        } else {
+            bar = null;
+            plain = System.err;
+        }
+    }
+
+    /** A quiet progress that prints nothing (library use, tests). */
+    public static Progress silent() {
+        return new Progress();
+    }
+
+    private Progress() {
+        bar = null;
+        plain = null;
+        task = "";
+        unit = "";
+        total = 0;
+    }
+
+    public void stepTo(long value, String extra) {
+        done = value;
+        if (bar != null) {
+            bar.stepTo(value);
+            if (extra != null) bar.setExtraMessage(extra);
+        } else if (plain != null) {
+            long now = System.nanoTime();
+            if (now - lastPrintNs >= PLAIN_INTERVAL_NS || value >= total) {
+                lastPrintNs = now;
+                double seconds = (now - startNs) / 1e9;
+                double rate = value / Math.max(seconds, 1e-9);
+                long eta = rate > 0 ? Math.round((total - value) / rate) : -1;
+                plain.printf("%s: %d/%d %s (%.0f%%), %.1f %s/s, ETA %ds%s%n", task, value, total, unit,
+                        100.0 * value / Math.max(1, total), rate, unit, eta, extra == null ? "" : ", " + extra);
+            }
+        }
+    }
+
+    public void stepTo(long value) {
+        stepTo(value, null);
+    }
+
+    public long done() {
+        return done;
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) bar.close();
+    }
+}
