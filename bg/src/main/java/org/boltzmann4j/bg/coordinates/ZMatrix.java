@@ -111,11 +111,13 @@ public final class ZMatrix {
      * index. Passing PDB atom names (unique within a residue, e.g. "ACE:H1") removes them.
      *
      * <p>The reference triple is a heavy atom closest to the graph centre (smallest eccentricity,
-     * then most heavy neighbours) as r0, and its two best-ranked neighbours (heavy first) as r1, r2.
-     * The remaining atoms are placed in breadth-first order from the reference triple, all
-     * reachable heavy atoms before hydrogens; for each, j is its earliest-placed bonded neighbour
-     * (heavy first), k the earliest-placed neighbour of j, and l the earliest-placed neighbour of k
-     * (a proper torsion) or, if k has none other than j yet, of j (an improper one).
+     * then most heavy neighbours) as r0, and two of its neighbours as r1, r2 (heavy first, then most
+     * heavy neighbours, then most central). The remaining atoms are placed in breadth-first order
+     * from the reference triple, all reachable heavy atoms before hydrogens; for each, j is a placed
+     * bonded neighbour, k a placed neighbour of j, and l a placed neighbour of k (a proper torsion)
+     * or, if k has none other than j yet, of j (an improper one); each chosen heavy first, then with
+     * most heavy neighbours, then earliest placed. For a peptide this makes the frame N-CA-C of a
+     * central residue and phi and psi torsion coordinates.
      *
      * @param bonds pairs {a, b} of bonded atoms (each bond once, either order)
      * @param elements element symbols ("C", "H", ...) or null; only hydrogen-or-not and equality are
@@ -141,20 +143,16 @@ public final class ZMatrix {
             hydrogen[a] = isHydrogen(elements == null ? null : elements[a], names == null ? null : names[a]);
         }
         int[] rank = canonicalRanks(adjacency, hydrogen, elements, names);
-        int[][] distance = new int[atomCount][];
+        int[] fromFirst = bfsDistances(adjacency, new int[] {0});
         for (int a = 0; a < atomCount; a++) {
-            distance[a] = bfsDistances(adjacency, new int[] {a});
-            for (int d : distance[a]) {
-                if (d < 0) {
-                    throw new IllegalArgumentException("the bond graph is not connected (atom " + a
-                            + " cannot reach every other atom)");
-                }
+            if (fromFirst[a] < 0) {
+                throw new IllegalArgumentException("the bond graph is not connected (no path from atom 0 to atom " + a + ")");
             }
         }
         int[] eccentricity = new int[atomCount];
         int[] heavyDegree = new int[atomCount];
         for (int a = 0; a < atomCount; a++) {
-            eccentricity[a] = Arrays.stream(distance[a]).max().orElseThrow();
+            eccentricity[a] = Arrays.stream(bfsDistances(adjacency, new int[] {a})).max().orElseThrow();
             for (int b : adjacency[a]) {
                 heavyDegree[a] += hydrogen[b] ? 0 : 1;
             }
@@ -175,6 +173,7 @@ public final class ZMatrix {
         Integer[] neighbours = Arrays.stream(adjacency[r0]).boxed().toArray(Integer[]::new);
         Arrays.sort(neighbours, Comparator
                 .<Integer>comparingInt(a -> hydrogen[a] ? 1 : 0)
+                .thenComparingInt(a -> -heavyDegree[a])
                 .thenComparingInt(a -> eccentricity[a])
                 .thenComparingInt(a -> rank[a]));
         int r1 = neighbours[0];
@@ -191,9 +190,12 @@ public final class ZMatrix {
                 .<Integer>comparingInt(a -> hydrogen[a] ? 1 : 0)
                 .thenComparingInt(a -> depth[a])
                 .thenComparingInt(a -> rank[a]);
-        // Among placed atoms, prefer heavy ones, then the earliest placed (closest to the frame).
+        // Among placed atoms, prefer heavy ones, then chain atoms over terminal ones (so that the
+        // backbone torsions such as phi and psi of a peptide are coordinates themselves), then the
+        // earliest placed (closest to the frame).
         Comparator<Integer> anchorPriority = Comparator
                 .<Integer>comparingInt(a -> hydrogen[a] ? 1 : 0)
+                .thenComparingInt(a -> -heavyDegree[a])
                 .thenComparingInt(a -> placedAt[a]);
         List<int[]> rows = new ArrayList<>();
         for (int count = 3; count < atomCount; count++) {
@@ -416,6 +418,22 @@ public final class ZMatrix {
     /** The N-3 torsions {i, j, k, l}, one per row. */
     public int[][] torsionAtoms() {
         return rows();
+    }
+
+    /**
+     * Which torsion coordinate is the dihedral a-b-c-d (or d-c-b-a, the same angle), e.g. to find phi
+     * and psi of a peptide; -1 if it is not one of the coordinates.
+     *
+     * @return t such that the coordinate is at {@code layout.torsionIndices()[t]}
+     */
+    public int torsionOf(int a, int b, int c, int d) {
+        for (int t = 0; t < rows.length; t++) {
+            int[] r = rows[t];
+            if ((r[0] == a && r[1] == b && r[2] == c && r[3] == d) || (r[0] == d && r[1] == c && r[2] == b && r[3] == a)) {
+                return t;
+            }
+        }
+        return -1;
     }
 
     @Override

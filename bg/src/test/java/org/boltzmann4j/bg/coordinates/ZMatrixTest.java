@@ -69,6 +69,20 @@ class ZMatrixTest {
             }
         }
         assertEquals(z, ALDP.zMatrix(), "deterministic");
+        // the frame is the backbone N-CA-C, and phi and psi are coordinates themselves
+        assertEquals(java.util.Set.of("ALA:C", "ALA:N"), java.util.Set.of(ALDP.names()[ref[1]], ALDP.names()[ref[2]]));
+        int c0 = atom(ALDP, "ACE:C");
+        int n = atom(ALDP, "ALA:N");
+        int ca = atom(ALDP, "ALA:CA");
+        int c = atom(ALDP, "ALA:C");
+        int n2 = atom(ALDP, "NME:N");
+        assertTrue(z.torsionOf(c0, n, ca, c) >= 0, "phi");
+        assertTrue(z.torsionOf(n2, c, ca, n) >= 0, "psi (given in reverse order)");
+        assertEquals(-1, z.torsionOf(c0, n, ca, n2));
+    }
+
+    private static int atom(TestMolecule m, String name) {
+        return java.util.Arrays.asList(m.names()).indexOf(name);
     }
 
     @Test
