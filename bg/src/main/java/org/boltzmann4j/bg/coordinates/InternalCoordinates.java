@@ -16,8 +16,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>log|det dx/d(ic)| = log(b1^2 sin alpha) + log(b2^2 sin theta2) + sum over the other N-3 atoms
  * of log(b^2 sin theta), with b1 = |r1 - r0|, b2 = |r2 - r0|, theta2 the angle r2-r0-r1 and alpha
- * the polar angle of r1 - r0 (derivation in the kernel's documentation: the Jacobian is block
- * triangular with spherical-coordinate blocks). The inverse returns its negative.
+ * the polar angle of r1 - r0. Why: each atom depends only on its own three coordinates and on
+ * atoms placed before it, so with atoms in placement order the Jacobian is block lower triangular
+ * and its determinant is the product of the 3x3 diagonal blocks. r0 = (x, y, z) gives 1; r1 is in
+ * spherical coordinates (b1, alpha, beta) about r0, r2 in spherical coordinates (b2, theta2,
+ * gamma) about r0 with polar axis r1 - r0, and every other atom in spherical coordinates (b, theta,
+ * phi) about x_j with polar axis x_k - x_j (NeRF); a spherical block in an orthonormal frame has
+ * |det| = radius^2 sin(polar angle). The inverse returns the negative.
+ *
+ * <p>Coordinates outside their ranges (negative bonds, angles outside [0, pi], polar angle outside
+ * [0, pi]) are still mapped by forward, but inverse returns the equivalent in-range values; a
+ * polar angle or bond angle of exactly 0 or pi makes the map singular (log|det| = -infinity).
  *
  * <p>Boltzmann generators usually drop the rigid body, whose density is uniform (translations) or
  * Haar (rotations) and carries no information about the energy: see {@link

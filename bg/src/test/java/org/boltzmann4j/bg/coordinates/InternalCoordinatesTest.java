@@ -439,6 +439,36 @@ class InternalCoordinatesTest {
     }
 
     @Test
+    void canonicalInverseGradientHasNoNetForceOrTorque() {
+        CanonicalInternalCoordinates can = new CanonicalInternalCoordinates(PRO.zMatrix());
+        int n = 3;
+        double[] x = randomConformations(PRO, n, 0.01, new Random(19));
+        Random random = new Random(20);
+        double[] w = new double[n * can.dimension()];
+        for (int q = 0; q < w.length; q++) {
+            w[q] = random.nextGaussian();
+        }
+        double[] g = host(can.inversePass(matrix(x, n)).backward(matrix(w, n),
+                Nd4j.create(new double[] {1, -2, 3}, new long[] {n}, DataType.DOUBLE)));
+        int d3 = can.cartesianDimension();
+        for (int s = 0; s < n; s++) {
+            double[] force = new double[3];
+            double[] torque = new double[3];
+            for (int a = 0; a < PRO.atoms(); a++) {
+                double[] r = java.util.Arrays.copyOfRange(x, s * d3 + 3 * a, s * d3 + 3 * a + 3);
+                double[] f = java.util.Arrays.copyOfRange(g, s * d3 + 3 * a, s * d3 + 3 * a + 3);
+                double[] t = cross(r, f);
+                for (int c = 0; c < 3; c++) {
+                    force[c] += f[c];
+                    torque[c] += t[c];
+                }
+            }
+            assertArrayEquals(new double[3], force, 1e-9);
+            assertArrayEquals(new double[3], torque, 1e-9);
+        }
+    }
+
+    @Test
     void nullGradientsMeanZero() {
         InternalCoordinates ic = new InternalCoordinates(ALDP.zMatrix());
         double[] z = randomInternal(ALDP, ic, 2, 1.0, new Random(15));
