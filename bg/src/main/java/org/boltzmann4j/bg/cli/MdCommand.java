@@ -1,0 +1,171 @@
+package org.boltzmann4j.bg.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.boltzmann4j.bg.io.Pdb;
+import org.boltzmann4j.bg.sampling.MdSettings;
+import org.boltzmann4j.bg.sampling.MolecularDynamics;
+import org.boltzmann4j.bg.systems.MolecularSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "md", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Langevin molecular dynamics with OpenMM (LangevinMiddleIntegrator).",
+                "Writes OUT/trajectory.dcd, energies.npy (kJ/mol per saved frame), log.csv, final.pdb and checkpoint.b4j;",
+                "--resume continues a killed run from its last checkpoint. With --replicas R, independent replicas",
+                "(seeds S, S+1, ...) run in parallel processes into OUT/replica-000, OUT/replica-001, ..."})
+final class MdCommand implements Callable<Integer> {
+    @Option(names = "--system", required = true, paramLabel = "NAME|FILE.xml", description = "Bundled system name or an OpenMM System XML file.")
+    String system;
+
+    @Option(names = "--pdb", paramLabel = "FILE.pdb", description = "Start structure and topology (default: the bundled system's PDB).")
+    Path pdb;
+
+    @Option(names = "--steps", required = true, paramLabel = "N", description = "Number of MD steps.")
+    long steps;
+
+    @Option(names = "--dt-ps", defaultValue = "0.001", paramLabel = "PS", description = "Time step in ps (default: ${DEFAULT-VALUE}).")
+    double dtPs;
+
+    @Option(names = "--temperature-k", defaultValue = "300", paramLabel = "K", description = "Temperature in K (default: ${DEFAULT-VALUE}).")
+    double temperatureK;
+
+    @Option(names = "--friction-per-ps", defaultValue = "1", paramLabel = "GAMMA", description = "Langevin friction in 1/ps (default: ${DEFAULT-VALUE}).")
+    double frictionPerPs;
+
+    @Option(names = "--save-every", defaultValue = "1000", paramLabel = "K", description = "Steps between saved frames and checkpoints (default: ${DEFAULT-VALUE}).")
+    int saveEvery;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of velocities and Langevin noise (default: ${DEFAULT-VALUE}).")
+    int seed;
+
+    @Option(names = "--platform", defaultValue = "Reference", paramLabel = "NAME",
+            description = "OpenMM platform (default: ${DEFAULT-VALUE}: exact, reproducible across --resume, fastest for small molecules).")
+    String platform;
+
+    @Option(names = "--property", paramLabel = "NAME=VALUE", description = "Platform property, repeatable.")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    @Option(names = "--minimize", description = "Minimize the energy before the dynamics.")
+    boolean minimize;
+
+    @Option(names = "--checkpoint-every-s", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Minimum wall time between checkpoints (default: ${DEFAULT-VALUE} = at every saved frame).")
+    double checkpointEverySeconds;
+
+    @Option(names = "--replicas", defaultValue = "1", paramLabel = "R", description = "Independent replicas (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--parallel", defaultValue = "0", paramLabel = "P", description = "Replicas running at once (default: one per core).")
+    int parallel;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint (same settings; --steps may grow).")
+    boolean resume;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        MdSettings settings;
+        try {
+            settings = new MdSettings(steps, dtPs, temperatureK, frictionPerPs, saveEvery, seed, platform, properties, minimize, checkpointEverySeconds);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
+        if (replicas < 1) throw new Main.UsageException("--replicas must be >= 1, got " + replicas);
+        if (parallel < 0) throw new Main.UsageException("--parallel must be >= 0, got " + parallel);
+        MolecularSystem molecular = MolecularSystem.resolve(system);
+        Pdb.Structure structure;
+        if (pdb != null) {
+            structure = Pdb.read(pdb);
+        } else if (molecular.pdb().isPresent()) {
+            structure = Pdb.parse(molecular.pdb().get(), molecular.name() + ".pdb");
+        } else {
+            throw new Main.UsageException("--pdb is required for a System given as an XML file");
+        }
+        String source = pdb != null ? pdb.toString() : molecular.name() + ".pdb";
+        int atoms = structure.topology().atomCount();
+        if (!resume && Files.exists(out.resolve(MolecularDynamics.CHECKPOINT)))
+            throw new Main.UsageException(out + " already holds a run; use --resume to continue it or another --out");
+        if (replicas > 1) return runReplicas();
+        try {
+            var result = MolecularDynamics.run(molecular.systemXml(), structure.topology(), structure.frames().frame(0), settings, out, resume,
+                    progressListener());
+            System.err.printf("md: %d steps, %d frames in %s (%.1f ns/day)%n", result.step(), result.frames(), out, result.nsPerDay());
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("the structure has")) throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+            throw e;
+        } finally {
+            if (progress != null) progress.close();
+        }
+        return 0;
+    }
+
+    private Progress progress;
+
+    private MolecularDynamics.Listener progressListener() {
+        progress = new Progress("md", steps, "steps");
+        return (step, total, potential, temperature, nsPerDay) ->
+                progress.stepTo(step, String.format("%.1f ns/day, U %.1f kJ/mol, T %.0f K", nsPerDay, potential, temperature));
+    }
+
+    /**
+     * Replicas run in separate processes: OpenMM's Reference platform draws its random numbers
+     * from one generator per process, so two Langevin contexts in one process would share it and
+     * no replica would be reproducible.
+     */
+    private int runReplicas() throws Exception {
+        List<String> java = new ArrayList<>();
+        java.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        java.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        java.add("-cp");
+        java.add(System.getProperty("java.class.path"));
+        java.add(Main.class.getName());
+        int width = Math.max(1, parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(width, replicas));
+        try {
+            List<Future<Integer>> codes = new ArrayList<>();
+            for (int r = 0; r < replicas; r++) {
+                List<String> command = new ArrayList<>(java);
+                command.addAll(List.of("md", "--system", system, "--steps", Long.toString(steps), "--dt-ps", Double.toString(dtPs),
+                        "--temperature-k", Double.toString(temperatureK), "--friction-per-ps", Double.toString(frictionPerPs),
+                        "--save-every", Integer.toString(saveEvery), "--seed", Integer.toString(seed + r), "--platform", platform,
+                        "--checkpoint-every-s", Double.toString(checkpointEverySeconds),
+                        "--out", out.resolve(String.format("replica-%03d", r)).toString()));
+                if (pdb != null) command.addAll(List.of("--pdb", pdb.toString()));
+                properties.forEach((k, v) -> command.addAll(List.of("--property", k + "=" + v)));
+                if (minimize) command.add("--minimize");
+                if (resume) command.add("--resume");
+                String tag = String.format("[replica %03d] ", r);
+                codes.add(pool.submit(() -> runChild(command, tag)));
+            }
+            int worst = 0;
+            for (Future<Integer> code : codes) worst = Math.max(worst, code.get());
+            return worst;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static int runChild(List<String> command, String tag) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) System.err.println(tag + line);
+        }
+        return process.waitFor();
+    }
+}
