@@ -1,0 +1,296 @@
+package org.boltzmann4j.bg.analysis;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.boltzmann4j.bg.io.AtomicFile;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * PNG plots of the analyses: the Ramachandran free energy map, free energy profiles and
+ * histograms. The profile and histogram plots take several named series, so that one figure can
+ * overlay MD, flow and reweighted-flow samples. Each function returns the PNG's bytes, so a
+ * caller can render everything before it writes anything; {@link #write} writes them atomically.
+ *
+ * <p>Rendering runs headless (java.awt.headless is set before AWT loads), so plots work on
+ * servers and in CI without a display. Curves and axes use XChart; the Ramachandran map is drawn
+ * directly with Java2D, because XChart's heat map treats its axes as categories (one tick label
+ * per bin) and has no notion of an empty cell, while a free-energy map needs degree axes and
+ * empty cells (F = +infinity) set apart from the colour scale.
+ */
+public final class Plots {
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    /** A named curve: x and y of equal length; NaN or infinite y leaves a gap. */
+    public record Series(String name, double[] x, double[] y) {
+        public Series {
+            if (x.length != y.length) {
+                throw new IllegalArgumentException(name + ": " + x.length + " x values but " + y.length + " y values");
+            }
+            x = x.clone();
+            y = y.clone();
+        }
+
+        /** The free energy profile of an angle histogram (radians): bin centres in degrees, F in kT. */
+        public static Series freeEnergyProfile(String name, Histogram angles) {
+            double[] c = angles.centers();
+            for (int b = 0; b < c.length; b++) {
+                c[b] = Math.toDegrees(c[b]);
+            }
+            return new Series(name, c, angles.freeEnergyKt());
+        }
+
+        /** A histogram as a step curve of its probability density, in the histogram's unit. */
+        public static Series histogram(String name, Histogram h) {
+            double[] d = h.density();
+            double[] x = new double[2 * d.length];
+            double[] y = new double[2 * d.length];
+            for (int b = 0; b < d.length; b++) {
+                x[2 * b] = h.lo() + b * h.width();
+                x[2 * b + 1] = h.lo() + (b + 1) * h.width();
+                y[2 * b] = d[b];
+                y[2 * b + 1] = d[b];
+            }
+            return new Series(name, x, y);
+        }
+    }
+
+    private static final int WIDTH = 800;
+    private static final int HEIGHT = 600;
+
+    // Viridis at nine evenly spaced points: perceptually uniform and readable in grey and by
+    // colour-blind readers; dark = low free energy (populated), yellow = high.
+    private static final int[][] VIRIDIS = {
+        {68, 1, 84}, {71, 44, 122}, {59, 81, 139}, {44, 113, 142}, {33, 144, 141},
+        {39, 173, 129}, {92, 200, 99}, {170, 220, 50}, {253, 231, 37}};
+
+    private Plots() {}
+
+    /** Writes a PNG atomically. */
+    public static void write(Path png, byte[] bytes) throws IOException {
+        AtomicFile.writeBytes(png, bytes);
+    }
+
+    /**
+     * Free energy profiles along an angle: x in degrees on [-180, 180], y in kT; bins with
+     * F = +infinity are gaps.
+     *
+     * @param angleName the angle as the axis names it ("phi")
+     */
+    public static byte[] freeEnergyProfile(String title, String angleName, List<Series> series) {
+        XYChart chart = chart(title, angleName + " (deg)", "free energy (kT)", series);
+        chart.getStyler().setXAxisMin(-180.0).setXAxisMax(180.0).setYAxisMin(0.0);
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            s.setMarker(SeriesMarkers.CIRCLE);
+        }
+        chart.getStyler().setMarkerSize(5);
+        return png(chart);
+    }
+
+    /**
+     * Histograms as step curves ({@link Series#histogram}) or any other curves sharing an x axis.
+     *
+     * @param xLabel the quantity and its unit ("potential energy (kJ/mol)")
+     */
+    public static byte[] histogram(String title, String xLabel, List<Series> series) {
+        XYChart chart = chart(title, xLabel, "probability density", series);
+        chart.getStyler().setYAxisMin(0.0);
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            s.setMarker(SeriesMarkers.NONE);
+        }
+        return png(chart);
+    }
+
+    private static XYChart chart(String title, String xLabel, String yLabel, List<Series> series) {
+        if (series.isEmpty()) {
+            throw new IllegalArgumentException("a plot needs at least one series");
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
+                .yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setLegendVisible(series.size() > 1)
+                .setChartBackgroundColor(Color.WHITE);
+        double max = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            double[] y = s.y().clone();
+            for (int i = 0; i < y.length; i++) {
+                if (Double.isFinite(y[i])) {
+                    max = Math.max(max, y[i]);
+                } else {
+                    y[i] = Double.NaN; // XChart draws NaN as a gap
+                }
+            }
+            chart.addSeries(s.name(), s.x(), y);
+        }
+        if (max > Double.NEGATIVE_INFINITY) {
+            chart.getStyler().setYAxisMax(max > 0 ? max * 1.05 : 1.0);
+        } else {
+            chart.getStyler().setYAxisMax(1.0); // nothing finite to show: keep the axes drawable
+        }
+        return chart;
+    }
+
+    private static byte[] png(XYChart chart) {
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The Ramachandran plot: the free energy -ln p(phi, psi) in kT of a histogram on
+     * [-pi, pi]^2 as a colour map, phi across and psi up, both in degrees, empty cells white.
+     */
+    public static byte[] ramachandran(Histogram2D histogram, String title) {
+        int left = 90, top = 60, size = 480, right = 170, bottom = 70;
+        BufferedImage image = new BufferedImage(left + size + right, top + size + bottom, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+
+            double[] f = histogram.freeEnergyKt();
+            double fMax = 0;
+            for (double v : f) {
+                if (Double.isFinite(v)) {
+                    fMax = Math.max(fMax, v);
+                }
+            }
+            double scale = fMax > 0 ? fMax : 1;
+            int bins = histogram.bins();
+            double lo = Math.toDegrees(histogram.lo());
+            double hi = Math.toDegrees(histogram.hi());
+            for (int ix = 0; ix < bins; ix++) {
+                int x0 = left + ix * size / bins;
+                int x1 = left + (ix + 1) * size / bins;
+                for (int iy = 0; iy < bins; iy++) {
+                    double v = f[ix * bins + iy];
+                    if (!Double.isFinite(v)) {
+                        continue;
+                    }
+                    int y0 = top + size - (iy + 1) * size / bins;
+                    int y1 = top + size - iy * size / bins;
+                    g.setColor(colour(v / scale));
+                    g.fillRect(x0, y0, x1 - x0, y1 - y0);
+                }
+            }
+
+            Font tickFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+            Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+            g.setColor(Color.BLACK);
+            g.setStroke(new BasicStroke(1f));
+            g.drawRect(left, top, size, size);
+            g.setFont(tickFont);
+            FontMetrics fm = g.getFontMetrics();
+            for (int deg = -180; deg <= 180; deg += 60) {
+                if (deg < lo - 1e-9 || deg > hi + 1e-9) {
+                    continue;
+                }
+                int px = left + (int) Math.round((deg - lo) / (hi - lo) * size);
+                int py = top + size - (int) Math.round((deg - lo) / (hi - lo) * size);
+                String label = Integer.toString(deg);
+                g.drawLine(px, top + size, px, top + size + 6);
+                g.drawString(label, px - fm.stringWidth(label) / 2, top + size + 8 + fm.getAscent());
+                g.drawLine(left - 6, py, left, py);
+                g.drawString(label, left - 10 - fm.stringWidth(label), py + fm.getAscent() / 2 - 1);
+            }
+            g.setFont(labelFont);
+            fm = g.getFontMetrics();
+            String xLabel = "phi (deg)";
+            g.drawString(xLabel, left + size / 2 - fm.stringWidth(xLabel) / 2, top + size + 50);
+            drawVertical(g, "psi (deg)", left - 55, top + size / 2);
+            Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 16);
+            g.setFont(titleFont);
+            fm = g.getFontMetrics();
+            g.drawString(title, (image.getWidth() - fm.stringWidth(title)) / 2, top - 25);
+
+            // Colour bar: 0 kT at the bottom, the highest finite F at the top.
+            int barX = left + size + 30, barW = 22;
+            for (int p = 0; p < size; p++) {
+                g.setColor(colour(1 - (p + 0.5) / size));
+                g.fillRect(barX, top + p, barW, 1);
+            }
+            g.setColor(Color.BLACK);
+            g.drawRect(barX, top, barW, size);
+            g.setFont(tickFont);
+            fm = g.getFontMetrics();
+            double step = niceStep(scale / 5);
+            for (double v = 0; v <= scale + 1e-9; v += step) {
+                int py = top + size - (int) Math.round(v / scale * size);
+                g.drawLine(barX + barW, py, barX + barW + 5, py);
+                g.drawString(format(v), barX + barW + 8, py + fm.getAscent() / 2 - 1);
+            }
+            g.setFont(labelFont);
+            drawVertical(g, "free energy (kT)", barX + barW + 65, top + size / 2);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            g.drawString("white: no samples", barX - 10, top + size + 50);
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IllegalStateException("no PNG writer in this Java runtime");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void drawVertical(Graphics2D g, String text, int x, int yCentre) {
+        AffineTransform saved = g.getTransform();
+        g.translate(x, yCentre);
+        g.rotate(-Math.PI / 2);
+        g.drawString(text, -g.getFontMetrics().stringWidth(text) / 2, 0);
+        g.setTransform(saved);
+    }
+
+    /** The colour of t in [0, 1] on the viridis scale, linearly between its nine points. */
+    static Color colour(double t) {
+        double u = Math.max(0, Math.min(1, t)) * (VIRIDIS.length - 1);
+        int a = Math.min((int) Math.floor(u), VIRIDIS.length - 2);
+        double s = u - a;
+        int[] p = VIRIDIS[a];
+        int[] q = VIRIDIS[a + 1];
+        return new Color((int) Math.round(p[0] + s * (q[0] - p[0])), (int) Math.round(p[1] + s * (q[1] - p[1])),
+                (int) Math.round(p[2] + s * (q[2] - p[2])));
+    }
+
+    /** 1, 2 or 5 times a power of ten, at least {@code raw}. */
+    private static double niceStep(double raw) {
+        double power = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * power >= raw) {
+                return m * power;
+            }
+        }
+        return 10 * power;
+    }
+
+    private static String format(double v) {
+        return Math.abs(v - Math.rint(v)) < 1e-9 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
+    }
+}
