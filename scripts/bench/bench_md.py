@@ -1,0 +1,68 @@
+#!/usr/bin/python3
+"""Driver of scripts/bench-md: MD throughput (ns/day) of boltzmann4j's MD (the library behind
+`bg md`, with its DCD, energies, log and a checkpoint at every saved frame) against OpenMM
+Python's own loop (integrator.step(save_every), then getState(positions, energy) and a DCDFile
+frame, as DCDReporter + StateDataReporter do), on aldp-vacuum and aldp-implicit, Reference
+platform, 1 fs, 300 K. Rounds alternate Java and Python and the best of each is kept.
+Prints one JSON object per system with md_vs_python = ours / Python's throughput.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import openmm
+from openmm import app, unit
+
+root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+systems_dir = os.path.join(root, 'bg', 'src', 'main', 'resources', 'org', 'boltzmann4j', 'bg', 'systems')
+java, classpath = sys.argv[1], sys.argv[2]
+rounds = int(os.environ.get('BENCH_ROUNDS', '3'))
+steps = int(os.environ.get('BENCH_STEPS', '50000'))
+save_every = int(os.environ.get('BENCH_SAVE_EVERY', '500'))
+
+
+def python_ns_per_day(system, pdb, out_dir):
+    integrator = openmm.LangevinMiddleIntegrator(300 * unit.kelvin, 1 / unit.picosecond, 0.001 * unit.picoseconds)
+    integrator.setRandomNumberSeed(1)
+    context = openmm.Context(system, integrator, openmm.Platform.getPlatformByName('Reference'))
+    context.setPositions(pdb.positions)
+    context.setVelocitiesToTemperature(300 * unit.kelvin, 1)
+    t0 = time.perf_counter()
+    with open(os.path.join(out_dir, 'python.dcd'), 'wb') as f:
+        dcd = app.DCDFile(f, pdb.topology, 0.001, firstStep=save_every, interval=save_every)
+        for _ in range(steps // save_every):
+            integrator.step(save_every)
+            state = context.getState(getPositions=True, getEnergy=True)
+            dcd.writeModel(state.getPositions())
+            state.getPotentialEnergy(), state.getKineticEnergy()
+    seconds = time.perf_counter() - t0
+    return steps * 0.001 / 1000 / (seconds / 86400)
+
+
+for name in ('aldp-vacuum', 'aldp-implicit'):
+    xml_path = os.path.join(systems_dir, name + '.xml')
+    pdb_path = os.path.join(systems_dir, name + '.pdb')
+    with open(xml_path) as f:
+        system = openmm.XmlSerializer.deserialize(f.read())
+    pdb = app.PDBFile(pdb_path)
+    best_java = best_python = 0.0
+    work = tempfile.mkdtemp()
+    try:
+        for r in range(rounds):
+            out = os.path.join(work, 'java-%d' % r)
+            res = subprocess.run([java, '--enable-native-access=ALL-UNNAMED', '--sun-misc-unsafe-memory-access=allow',
+                                  '-Dboltzmann4j.native=' + os.path.join(root, 'native', 'build', 'libboltzmann4j_openmm.so'),
+                                  '-cp', classpath, os.path.join(root, 'scripts', 'bench', 'MdBench.java'),
+                                  xml_path, pdb_path, str(steps), str(save_every), out],
+                                 check=True, capture_output=True, text=True).stdout
+            best_java = max(best_java, json.loads(res.strip().splitlines()[-1])['ns_per_day'])
+            best_python = max(best_python, python_ns_per_day(system, pdb, work))
+    finally:
+        shutil.rmtree(work)
+    print(json.dumps({'system': name, 'platform': 'Reference', 'steps': steps, 'save_every': save_every,
+                      'java_ns_per_day': round(best_java, 2), 'python_ns_per_day': round(best_python, 2),
+                      'md_vs_python': round(best_java / best_python, 4), 'openmm': openmm.__version__}), flush=True)
