@@ -41,6 +41,15 @@ public final class AtomicFile {
      * stream is buffered; {@code content} must not close it.
      */
     public static void write(Path target, IOConsumer<? super OutputStream> content) throws IOException {
+        write(target, content, true);
+    }
+
+    /**
+     * The same, choosing whether to force the data to disk. Without it the replacement is still
+     * atomic for readers and for a killed process (the rename is), but a power cut may lose it;
+     * frequent checkpoints use that, because a forced write costs milliseconds.
+     */
+    public static void write(Path target, IOConsumer<? super OutputStream> content, boolean durable) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
         Files.createDirectories(directory);
@@ -53,7 +62,7 @@ public final class AtomicFile {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                 content.accept(new NonClosing(out));
                 out.flush();
-                channel.force(true);
+                if (durable) channel.force(true);
             }
             try {
                 Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE,
@@ -63,7 +72,7 @@ public final class AtomicFile {
                         "cannot be replaced atomically on this file system (" + e.getMessage() + ")", e);
             }
             moved = true;
-            forceDirectory(directory);
+            if (durable) forceDirectory(directory);
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temporary);
@@ -80,6 +89,11 @@ public final class AtomicFile {
     /** Writes {@code bytes} to {@code target}. */
     public static void writeBytes(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));
+    }
+
+    /** Writes {@code bytes} to {@code target}, forced to disk only if {@code durable}. */
+    public static void writeBytes(Path target, byte[] bytes, boolean durable) throws IOException {
+        write(target, out -> out.write(bytes), durable);
     }
 
     private static void forceDirectory(Path directory) {

@@ -21,6 +21,7 @@ import org.boltzmann4j.bg.io.DcdWriter;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.MolecularFileException;
 import org.boltzmann4j.bg.io.Npy;
+import org.boltzmann4j.bg.io.NpyArray;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.io.Topology;
 import org.boltzmann4j.openmm.Context;
@@ -140,7 +141,7 @@ public final class MolecularDynamics {
                     step += n;
                     if (step % s.saveEvery() == 0) save(step, n * s.dtPs() / 1000 / (seconds / 86400));
                 }
-                checkpoint(step);
+                checkpoint(step, true);
                 Pdb.write(out.resolve(FINAL_PDB), topology, Frames.single(context.positions()));
             } finally {
                 log.close();
@@ -160,15 +161,20 @@ public final class MolecularDynamics {
                     state.kineticKjMol(), temperature, nsPerDay));
             log.flush();
             if (s.checkpointEverySeconds() == 0 || System.nanoTime() - lastCheckpointNs >= s.checkpointEverySeconds() * 1e9) {
-                checkpoint(step);
+                checkpoint(step, false);
             }
             if (listener != null) listener.frame(step, s.steps(), state.potentialKjMol(), temperature, nsPerDay);
         }
 
-        /** energies.npy first, then the checkpoint: a kill in between leaves extra energies, cut on resume. */
-        void checkpoint(long step) throws IOException {
+        /**
+         * energies.npy first, then the checkpoint: a kill in between leaves extra energies, cut on
+         * resume. Checkpoints during the run are atomic but not forced to disk (a forced write
+         * costs milliseconds, as much as hundreds of MD steps of a small molecule): a killed
+         * process loses at most one save interval, a power cut what the OS had not yet written.
+         */
+        void checkpoint(long step, boolean durable) throws IOException {
             double[] e = energies.stream().mapToDouble(Double::doubleValue).toArray();
-            Npy.write(out.resolve(ENERGIES), e, e.length);
+            AtomicFile.write(out.resolve(ENERGIES), o -> Npy.write(o, NpyArray.ofDoubles(e, e.length)), durable);
             ObjectNode meta = JSON.createObjectNode();
             meta.put("format", CHECKPOINT_MAGIC).put("version", CHECKPOINT_VERSION).put("step", step).put("frames", e.length)
                     .put("atoms", atoms).put("dt_ps", s.dtPs()).put("temperature_k", s.temperatureK())
@@ -183,7 +189,7 @@ public final class MolecularDynamics {
                 data.writeInt(openmm.length);
                 data.write(openmm);
             }
-            AtomicFile.writeBytes(out.resolve(CHECKPOINT), bytes.toByteArray());
+            AtomicFile.writeBytes(out.resolve(CHECKPOINT), bytes.toByteArray(), durable);
             lastCheckpointNs = System.nanoTime();
         }
 
