@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public abstract class Coupling implements Transform {
 
-    static final int PARALLEL_ELEMENTS = 1 << 14;
+    static final int PARALLEL_ELEMENTS = 1 << 12;
     private static final int BLOCK_ROWS = 64;
 
     private final CouplingMask mask;

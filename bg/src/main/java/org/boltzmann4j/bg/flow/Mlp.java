@@ -93,7 +93,10 @@ public final class Mlp {
         return parameters;
     }
 
-    /** Evaluates the network on (n, inputSize) and keeps what the backward pass needs. */
+    /**
+     * Evaluates the network on (n, inputSize) and keeps what the backward pass needs; n is explicit
+     * because the input is null when inputSize is zero.
+     */
     public Pass forward(INDArray input, int n) {
         int layers = sizes.length - 1;
         INDArray[] inputs = new INDArray[layers];

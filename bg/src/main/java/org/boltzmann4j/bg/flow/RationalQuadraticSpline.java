@@ -99,7 +99,6 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
     private final class SplineKernel extends Kernel {
         private final double[] xs = new double[bins + 1];
         private final double[] ys = new double[bins + 1];
-        private final double[] ds = new double[bins + 1];
         private final double[] pw = new double[bins];
         private final double[] ph = new double[bins];
         private final double[] gx = new double[bins];
@@ -118,6 +117,8 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
         private double num;
         private double m;
         private double delta;
+        private double dk;
+        private double dk1;
 
         @Override
         void evaluate(double[] raw, int off, double u) {
@@ -130,6 +131,8 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
             knots(raw, off);
             k = bin(xs, u);
             w = xs[k + 1] - xs[k];
+            dk = knotDerivative(k);
+            dk1 = knotDerivative(k + 1);
             local(Math.min(1.0, Math.max(0.0, (u - xs[k]) / w)));
         }
 
@@ -146,9 +149,10 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
             w = xs[k + 1] - xs[k];
             double hk = ys[k + 1] - ys[k];
             double sk = hk / w;
-            double dk = ds[k];
+            dk = knotDerivative(k);
+            dk1 = knotDerivative(k + 1);
             double dy = y - ys[k];
-            double dl = ds[k + 1] + dk - 2 * sk;
+            double dl = dk1 + dk - 2 * sk;
             double a = hk * (sk - dk) + dy * dl;
             double b = hk * dk - dy * dl;
             double c = -sk * dy;
@@ -176,18 +180,20 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
             inside = true;
             cumulative(raw, off, pw, xs, minWidth);
             cumulative(raw, off + bins, ph, ys, minHeight);
+        }
+
+        /** Raw index of the derivative at knot i, or -1 for the fixed unit slopes at the ends of an interval. */
+        private int derivativeIndex(int i) {
             if (circular) {
-                for (int i = 0; i < bins; i++) {
-                    ds[i] = minDerivative + softplus(raw[off + 2 * bins + i] + derivativeShift);
-                }
-                ds[bins] = ds[0];
-            } else {
-                ds[0] = 1;
-                ds[bins] = 1;
-                for (int i = 1; i < bins; i++) {
-                    ds[i] = minDerivative + softplus(raw[off + 2 * bins + i - 1] + derivativeShift);
-                }
+                return off + 2 * bins + (i == bins ? 0 : i);
             }
+            return i == 0 || i == bins ? -1 : off + 2 * bins + i - 1;
+        }
+
+        /** Only the two derivatives of the current bin are needed, so only they are computed. */
+        private double knotDerivative(int i) {
+            int r = derivativeIndex(i);
+            return r < 0 ? 1.0 : minDerivative + softplus(raw[r] + derivativeShift);
         }
 
         /** Knots lo + span * cumsum(min + (1 - K min) softmax(raw)), the last one exactly hi. */
@@ -231,8 +237,6 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
             this.xi = xi;
             h = ys[k + 1] - ys[k];
             s = h / w;
-            double dk = ds[k];
-            double dk1 = ds[k + 1];
             q = xi * (1 - xi);
             delta = dk1 + dk - 2 * s;
             den = s + delta * q;
@@ -242,7 +246,7 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
             double v = ys[k] + h * num / den;
             value = circular && v >= hi ? v - span : v;
             derivative = s * s * m / (den * den);
-            logDerivative = 2 * Math.log(s) + Math.log(m) - 2 * Math.log(den);
+            logDerivative = Math.log(derivative);
             double mXi = 2 * dk1 * xi + 2 * s * (1 - 2 * xi) - 2 * dk * om;
             double denXi = delta * (1 - 2 * xi);
             dLogDerivative = (mXi / m - 2 * denXi / den) / w;
@@ -253,8 +257,6 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
             if (!inside) {
                 return;
             }
-            double dk = ds[k];
-            double dk1 = ds[k + 1];
             double om = 1 - xi;
             double hd = h / den;
             double hnd2 = h * num / (den * den);
@@ -279,19 +281,14 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
             double gyk1 = gH;
             softmaxBackward(pw, gx, gxk, gxk1, minWidth, grad, goff);
             softmaxBackward(ph, gy, gyk, gyk1, minHeight, grad, goff + bins);
-            int dOff = goff + 2 * bins;
-            int rOff = off + 2 * bins;
-            if (circular) {
-                int k1 = k + 1 == bins ? 0 : k + 1;
-                grad[dOff + k] += gDk * sigmoid(raw[rOff + k] + derivativeShift);
-                grad[dOff + k1] += gDk1 * sigmoid(raw[rOff + k1] + derivativeShift);
-            } else {
-                if (k >= 1) {
-                    grad[dOff + k - 1] += gDk * sigmoid(raw[rOff + k - 1] + derivativeShift);
-                }
-                if (k + 1 <= bins - 1) {
-                    grad[dOff + k] += gDk1 * sigmoid(raw[rOff + k] + derivativeShift);
-                }
+            // d = minD + softplus(raw + a0), d' = sigmoid(raw + a0); raw and grad share the layout
+            int rk = derivativeIndex(k);
+            int rk1 = derivativeIndex(k + 1);
+            if (rk >= 0) {
+                grad[goff - off + rk] += gDk * sigmoid(raw[rk] + derivativeShift);
+            }
+            if (rk1 >= 0) {
+                grad[goff - off + rk1] += gDk1 * sigmoid(raw[rk1] + derivativeShift);
             }
         }
 

@@ -69,7 +69,8 @@ public interface Transform {
     /**
      * One evaluation of a transform in one direction, holding the intermediate values its
      * backward pass needs. A pass may be differentiated several times; every call adds to the
-     * parameter gradients.
+     * parameter gradients, so two backward calls on passes of the same transform must not run
+     * concurrently.
      */
     interface Pass {
 
@@ -82,7 +83,7 @@ public interface Transform {
          * Given dL/d(output) and dL/d(logDet) of a scalar loss L, adds dL/dθ to the gradient of
          * every parameter θ and returns dL/d(input).
          *
-         * @param gradOutput (n, dimension) in the transform's data type, or null for zero
+         * @param gradOutput (n, dimension), float64 or the transform's data type, or null for zero
          * @param gradLogDet float64 (n), or null for zero
          * @return dL/d(input), (n, dimension) in the transform's data type
          */

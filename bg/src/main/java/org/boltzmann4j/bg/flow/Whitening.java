@@ -207,7 +207,7 @@ public final class Whitening implements Transform {
                 if (gradOutput == null) {
                     return out.ulike().assign(0);
                 }
-                return gradOutput.mmul(m);
+                return (gradOutput.dataType() == type ? gradOutput : gradOutput.castTo(type)).mmul(m);
             }
         };
     }

@@ -33,7 +33,7 @@
  *   // maximum likelihood step on data x:
  *   Transform.Pass p = flow.inversePass(x);
  *   INDArray gz = base.gradLogProb(p.output()).negi().divi(n);     // dL/dz of L = -mean log q(x)
- *   INDArray gld = Nd4j.valueArrayOf(n, -1.0 / n);                  // dL/dlogdet
+ *   INDArray gld = Nd4j.valueArrayOf(new long[] {n}, -1.0 / n, DataType.DOUBLE);  // dL/dlogdet
  *   flow.zeroGrad(); p.backward(gz, gld);                            // gradients in flow.parameters()
  * </pre>
  */
