@@ -1,6 +1,5 @@
 package org.boltzmann4j.bg.flow;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,9 +56,7 @@ public abstract class Coupling implements Transform {
         this.rawSize = p;
         this.type = type;
         this.conditioner = new Mlp(features, hidden, rawSize, activation, true, seed, type);
-        List<Parameter> ps = new ArrayList<>();
-        ps.addAll(conditioner.parameters());
-        this.parameters = List.copyOf(ps);
+        this.parameters = conditioner.parameters();
     }
 
     public CouplingMask mask() {

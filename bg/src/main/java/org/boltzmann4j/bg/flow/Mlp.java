@@ -100,7 +100,8 @@ public final class Mlp {
     public Pass forward(INDArray input, int n) {
         int layers = sizes.length - 1;
         INDArray[] inputs = new INDArray[layers];
-        INDArray[] slopes = new INDArray[layers];
+        INDArray[] pres = new INDArray[layers];
+        INDArray[] sigmoids = new INDArray[layers];
         INDArray h = input;
         for (int l = 0; l < layers; l++) {
             inputs[l] = h;
@@ -112,26 +113,41 @@ public final class Mlp {
             } else if (activation == Activation.SILU) {
                 INDArray sig = Transforms.sigmoid(pre, true);
                 h = pre.mul(sig);
-                // silu'(a) = s(a) (1 + a (1 - s(a))), kept for the backward pass
-                slopes[l] = sig.rsub(1.0).muli(pre).addi(1.0).muli(sig);
+                pres[l] = pre;
+                sigmoids[l] = sig;
             } else {
                 h = Transforms.tanh(pre, true);
-                slopes[l] = h.mul(h).rsubi(1.0);
             }
         }
-        return new Pass(inputs, slopes, h);
+        return new Pass(inputs, pres, sigmoids, h);
     }
 
     /** One evaluation of the network. */
     public final class Pass {
         private final INDArray[] inputs;
-        private final INDArray[] slopes;
+        private final INDArray[] pres;
+        private final INDArray[] sigmoids;
         private final INDArray output;
 
-        private Pass(INDArray[] inputs, INDArray[] slopes, INDArray output) {
+        private Pass(INDArray[] inputs, INDArray[] pres, INDArray[] sigmoids, INDArray output) {
             this.inputs = inputs;
-            this.slopes = slopes;
+            this.pres = pres;
+            this.sigmoids = sigmoids;
             this.output = output;
+        }
+
+        /**
+         * act'(a) of hidden layer l, computed here rather than in forward so that passes that are
+         * never differentiated (sampling) do not pay for it.
+         */
+        private INDArray slope(int l) {
+            if (activation == Activation.SILU) {
+                // silu'(a) = s(a) (1 + a (1 - s(a)))
+                return sigmoids[l].rsub(1.0).muli(pres[l]).addi(1.0).muli(sigmoids[l]);
+            }
+            // tanh' = 1 - tanh^2, and the next layer's input is tanh(a)
+            INDArray t = inputs[l + 1];
+            return t.mul(t).rsubi(1.0);
         }
 
         /** (n, outputSize). */
@@ -158,7 +174,7 @@ public final class Mlp {
                 if (l == 0) {
                     return gh;
                 }
-                g = gh.muli(slopes[l - 1]);
+                g = gh.muli(slope(l - 1));
             }
             throw new IllegalStateException();
         }
