@@ -8,9 +8,14 @@ package org.boltzmann4j.bg.analysis;
  * (Sokal's own tau_int is half of this, 1/2 + sum rho.)
  *
  * <p>The sum is cut at Sokal's automatic window (Sokal 1989, "Monte Carlo methods in statistical
- * mechanics"; the same choice as emcee): the smallest M with M &gt;= c tau(M), c = 5, which keeps
- * the bias (the left-out tail) small without summing the noise of the far tail. Its standard
- * error is the Madras-Sokal (1988) estimate tau sqrt(2 (2M + 1) / N). The autocovariance is the
+ * mechanics"; the same choice as emcee): the smallest M with M &gt;= c max(tau(M), 1), c = 5,
+ * which keeps the bias (the left-out tail) small without summing the noise of the far tail. (The
+ * floor of 1 makes the window at least c lags, so that an anti-correlated series, whose partial
+ * sums start near 0, is summed over a few oscillations.) Its standard error is the Madras-Sokal
+ * (1988) estimate tau sqrt(2 (2M + 1) / N). The estimate is called reliable when, as well, the
+ * series is at least 50 tau long (emcee's threshold): a shorter series has not sampled its slow
+ * fluctuations, and its tau is underestimated (the mean-subtracted autocovariance sums to zero
+ * over all lags, so a window is always found and cannot itself signal this). The autocovariance is the
  * usual biased one, C(t) = (1/N) sum_s (x_s - m)(x_{s+t} - m), computed with a zero-padded FFT in
  * O(N log N), so million-frame trajectories are fine.
  */
@@ -19,12 +24,15 @@ public final class AutocorrelationTime {
     /** Sokal's window constant c. */
     public static final double WINDOW_CONSTANT = 5;
 
+    /** Series at least this many tau long give a reliable tau. */
+    public static final double RELIABLE_LENGTH_IN_TAU = 50;
+
     /**
-     * tau in frames, its standard error, the window M and whether a window was found (when not,
-     * the series is too short for its own correlation and tau, summed up to N - 1, is a lower
-     * bound at best). tau is NaN for a constant series (no fluctuation, nothing to correlate).
+     * tau in frames, its standard error, the window M, and whether the series is long enough
+     * (N &gt;= 50 tau) for tau to be trusted. tau is NaN for a constant series (no fluctuation,
+     * nothing to correlate).
      */
-    public record Result(double tau, double error, int window, boolean converged) {}
+    public record Result(double tau, double error, int window, boolean reliable) {}
 
     private AutocorrelationTime() {}
 
@@ -40,11 +48,16 @@ public final class AutocorrelationTime {
         double tau = 1;
         for (int m = 1; m < n; m++) {
             tau += 2 * rho[m];
-            if (m >= WINDOW_CONSTANT * tau) {
-                return new Result(tau, tau * Math.sqrt(2.0 * (2 * m + 1) / n), m, true);
+            if (m >= WINDOW_CONSTANT * Math.max(tau, 1)) {
+                return result(tau, m, n);
             }
         }
-        return new Result(tau, tau * Math.sqrt(2.0 * (2 * n - 1) / n), n - 1, false);
+        return result(tau, n - 1, n);
+    }
+
+    private static Result result(double tau, int window, int n) {
+        return new Result(tau, Math.abs(tau) * Math.sqrt(2.0 * (2 * window + 1) / n), window,
+                n >= RELIABLE_LENGTH_IN_TAU * tau);
     }
 
     /**

@@ -182,8 +182,9 @@ public final class BackboneAnalysis {
             j.put("phi_autocorrelation_window_frames", autocorrelation.window());
             if (Double.isNaN(autocorrelation.tau())) {
                 notes.add("sin(phi) is constant: no autocorrelation time");
-            } else if (!autocorrelation.converged()) {
-                notes.add("the trajectory is too short for Sokal's window (M >= 5 tau): the autocorrelation time is a lower bound");
+            } else if (!autocorrelation.reliable()) {
+                notes.add("the trajectory is shorter than 50 autocorrelation times: phi_autocorrelation_time_frames is "
+                        + "probably an underestimate");
             }
             if (!weighted && Double.isFinite(df) && transitions < 10) {
                 notes.add("only " + transitions + " phi transitions: the populations are not equilibrated between the states, "

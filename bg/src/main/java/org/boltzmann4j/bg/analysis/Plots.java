@@ -99,7 +99,7 @@ public final class Plots {
      */
     public static byte[] freeEnergyProfile(String title, String angleName, List<Series> series) {
         XYChart chart = chart(title, angleName + " (deg)", "free energy (kT)", series);
-        chart.getStyler().setXAxisMin(-180.0).setXAxisMax(180.0).setYAxisMin(0.0);
+        chart.getStyler().setXAxisMin(-180.0).setXAxisMax(180.0).setXAxisDecimalPattern("0").setYAxisMin(0.0);
         for (XYSeries s : chart.getSeriesMap().values()) {
             s.setMarker(SeriesMarkers.CIRCLE);
         }
@@ -146,6 +146,23 @@ public final class Plots {
         } else {
             chart.getStyler().setYAxisMax(1.0); // nothing finite to show: keep the axes drawable
         }
+        // XChart labels ticks at the data's own extremes with every digit; limits on multiples of
+        // a round step and a pattern with that step's decimals give readable axes.
+        double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (double v : s.x()) {
+                if (Double.isFinite(v)) {
+                    xMin = Math.min(xMin, v);
+                    xMax = Math.max(xMax, v);
+                }
+            }
+        }
+        if (xMax > xMin) {
+            double step = niceStep((xMax - xMin) / 8);
+            chart.getStyler().setXAxisMin(Math.floor(xMin / step) * step).setXAxisMax(Math.ceil(xMax / step) * step)
+                    .setXAxisDecimalPattern(decimalPattern(step));
+        }
+        chart.getStyler().setYAxisDecimalPattern("0.###");
         return chart;
     }
 
@@ -288,6 +305,12 @@ public final class Plots {
             }
         }
         return 10 * power;
+    }
+
+    /** A DecimalFormat pattern with as many decimals as {@code step} needs. */
+    private static String decimalPattern(double step) {
+        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        return decimals == 0 ? "0" : "0." + "0".repeat(decimals);
     }
 
     private static String format(double v) {
