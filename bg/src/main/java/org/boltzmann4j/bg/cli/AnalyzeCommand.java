@@ -19,10 +19,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Analyse a peptide trajectory or sample set: backbone dihedrals from the PDB's topology, Ramachandran",
-                "free energy map, free energy along phi, populations of phi < 0 and phi > 0 and dF between them (kT, bootstrap",
-                "interval), phi transitions, autocorrelation time, energy histogram; reweighted when log-weights are given.",
-                "Writes analysis.json, ramachandran.png, phi-free-energy.png/.csv and, with energies, energy-histogram.png."})
+        description = {"Analyse a peptide trajectory or sample set: backbone dihedrals from the",
+                "PDB's bonds, Ramachandran free energy map, free energy along phi, populations",
+                "of phi <= 0 and phi > 0 and dF between them (kT, bootstrap interval), phi",
+                "transitions, autocorrelation time, energy histogram; reweighted when",
+                "log-weights are given. Writes analysis.json, ramachandran.png,",
+                "phi-free-energy.png/.csv and, with energies, energy-histogram.png."})
 final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--pdb", required = true, paramLabel = "FILE.pdb", description = "The molecule: atoms, residues and bonds.")
     Path pdb;
@@ -38,7 +40,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--energies", paramLabel = "FILE.npy", description = "Potential energies in kJ/mol, one per frame, shape (frames,).")
     Path energies;
 
-    @Option(names = "--temperature-k", defaultValue = "300", paramLabel = "K", description = "Temperature in K (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--temperature-k", defaultValue = "300", paramLabel = "K", description = "Temperature in K, for kT in kJ/mol (default: ${DEFAULT-VALUE}).")
     double temperatureK;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Report folder (created; files in it are replaced).")

@@ -191,6 +191,14 @@ class AnalyzeCommandTest {
         assertEquals(1, atoms.code());
         assertOneLine(atoms.err(), "pro.npy: 26 atoms per frame");
 
+        double[] xyz = frames.xyz().clone();
+        xyz[(7 * 22 + 8) * 3 + 1] = Double.NaN; // CA of frame 7
+        Path broken = dir.resolve("broken.npy");
+        Npy.write(broken, xyz, frames.frames(), 22, 3);
+        Run nanFrame = bg("analyze", "--pdb", pdb.toString(), "--traj", broken.toString(), "--out", o);
+        assertEquals(1, nanFrame.code());
+        assertOneLine(nanFrame.err(), "broken.npy: frame 7 has no defined phi/psi");
+
         Path shortWeights = dir.resolve("logw.npy");
         Npy.write(shortWeights, new double[199], 199);
         Run weights = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--weights", shortWeights.toString(), "--out", o);
