@@ -10,6 +10,10 @@ Writes into bindings/src/test/resources/org/boltzmann4j/openmm/:
                   0.5*kw*(x^2+y^2+z^2) with kw = 10 on every particle: energy known in
                   closed form, so tests check values without Python.
   verlet-integrator.xml  a serialized VerletIntegrator (an XML whose root is not a System).
+and into bg/src/test/resources/toy/:
+  double-well-particle.xml  one particle (12 amu) in U = A((x/s)^2 - 1)^2 + K/2 (y^2 + z^2),
+                  A = 6 kJ/mol, s = 0.1 nm, K = 400 kJ/mol/nm^2 (a CustomExternalForce): the
+                  exact Boltzmann marginal of x is known, for the hybrid sampler's exactness tests.
 Needs Debian's python3-simtk (OpenMM's Python API).
 """
 import os
@@ -43,3 +47,17 @@ with open(os.path.join(out, 'triatomic.xml'), 'w') as f:
 with open(os.path.join(out, 'verlet-integrator.xml'), 'w') as f:
     f.write(openmm.XmlSerializer.serialize(openmm.VerletIntegrator(0.001)))
 print('wrote', os.path.abspath(out))
+
+toy = os.path.join(os.path.dirname(__file__), '..', 'bg', 'src', 'test', 'resources', 'toy')
+os.makedirs(toy, exist_ok=True)
+particle = openmm.System()
+particle.addParticle(12.0)
+well = openmm.CustomExternalForce('A*((x/s)^2-1)^2+0.5*K*(y^2+z^2)')
+well.addGlobalParameter('A', 6.0)
+well.addGlobalParameter('s', 0.1)
+well.addGlobalParameter('K', 400.0)
+well.addParticle(0, [])
+particle.addForce(well)
+with open(os.path.join(toy, 'double-well-particle.xml'), 'w') as f:
+    f.write(openmm.XmlSerializer.serialize(particle))
+print('wrote', os.path.abspath(toy))
