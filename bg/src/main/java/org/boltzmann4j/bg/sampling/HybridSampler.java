@@ -28,8 +28,7 @@ import org.boltzmann4j.bg.io.AtomicFile;
 import org.boltzmann4j.bg.io.Dcd;
 import org.boltzmann4j.bg.io.DcdWriter;
 import org.boltzmann4j.bg.io.MolecularFileException;
-import org.boltzmann4j.bg.io.Npy;
-import org.boltzmann4j.bg.io.NpyArray;
+import org.boltzmann4j.bg.io.NpyAppender;
 import org.boltzmann4j.openmm.Context;
 import org.boltzmann4j.openmm.Integrator;
 import org.boltzmann4j.openmm.OpenMMSystem;
@@ -264,7 +263,8 @@ public final class HybridSampler {
         final double[] u = new double[1];
         byte[] rngState;
         long localMoves, localAccepted, flowMoves, flowAccepted, evaluations, moveCounter;
-        final List<Double> energies = new ArrayList<>();
+        int frames;
+        NpyAppender energies;
         DcdWriter dcd;
         BufferedWriter moves;
         long movesLines;
@@ -305,9 +305,11 @@ public final class HybridSampler {
             Files.createDirectories(dir);
             if (!resume) {
                 dcd = DcdWriter.create(dir.resolve("trajectory.dcd"), n3 / 3, false, new Dcd.Timing(s.saveEvery(), s.saveEvery(), s.dtPs()));
+                energies = NpyAppender.create(dir.resolve("energies.npy"));
                 AtomicFile.writeString(dir.resolve("moves.csv"), MOVES_HEADER + "\n");
             } else {
-                dcd = DcdWriter.append(dir.resolve("trajectory.dcd"), n3 / 3, energies.size());
+                dcd = DcdWriter.append(dir.resolve("trajectory.dcd"), n3 / 3, frames);
+                energies = NpyAppender.append(dir.resolve("energies.npy"), frames);
                 List<String> lines = Files.readAllLines(dir.resolve("moves.csv"), StandardCharsets.UTF_8);
                 if (lines.size() < movesLines + 1)
                     throw new MolecularFileException(dir.resolve("moves.csv"), "holds fewer moves than the checkpoint");
@@ -402,7 +404,8 @@ public final class HybridSampler {
 
         void save() throws IOException {
             dcd.write(x);
-            energies.add(u[0]);
+            energies.append(u[0]);
+            frames++;
             moves.flush();
         }
 
@@ -414,7 +417,7 @@ public final class HybridSampler {
                 double[] phi = lines.stream().skip(1).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(',') + 1))).toArray();
                 transitions = PhiStates.transitions(phi, Math.toRadians(20));
             }
-            return new ChainSummary(index, localMoves, localAccepted, flowMoves, flowAccepted, evaluations, transitions, energies.size());
+            return new ChainSummary(index, localMoves, localAccepted, flowMoves, flowAccepted, evaluations, transitions, frames);
         }
 
         void writeState(DataOutputStream data) throws IOException {
@@ -423,7 +426,7 @@ public final class HybridSampler {
             writeArray(data, force);
             data.writeDouble(u[0]);
             for (long value : new long[] {localMoves, localAccepted, flowMoves, flowAccepted, evaluations, moveCounter, movesLines}) data.writeLong(value);
-            writeArray(data, energies.stream().mapToDouble(Double::doubleValue).toArray());
+            data.writeInt(frames);
             byte[] rng = rngState == null ? new byte[0] : rngState;
             data.writeInt(rng.length);
             data.write(rng);
@@ -441,7 +444,7 @@ public final class HybridSampler {
             evaluations = data.readLong();
             moveCounter = data.readLong();
             movesLines = data.readLong();
-            for (double e : readArray(data)) energies.add(e);
+            frames = data.readInt();
             byte[] rng = new byte[data.readInt()];
             data.readFully(rng);
             if (rng.length > 0) rngState = rng;
@@ -452,18 +455,18 @@ public final class HybridSampler {
             try {
                 if (moves != null) moves.close();
             } finally {
-                if (dcd != null) dcd.close();
-                context.close();
+                try {
+                    if (dcd != null) dcd.close();
+                    if (energies != null) energies.close();
+                } finally {
+                    context.close();
+                }
             }
         }
     }
 
     private void checkpoint(boolean durable) throws IOException {
-        for (Chain chain : chains) {
-            double[] e = chain.energies.stream().mapToDouble(Double::doubleValue).toArray();
-            AtomicFile.write(chain.dir.resolve("energies.npy"), o -> Npy.write(o, NpyArray.ofDoubles(e, e.length)), durable);
-            chain.moves.flush();
-        }
+        for (Chain chain : chains) chain.moves.flush();
         ObjectNode meta = JSON.createObjectNode();
         meta.put("format", MAGIC).put("version", VERSION).put("step", step).put("flow_round", flowRound).put("chains", s.chains())
                 .put("atoms", n3 / 3).put("seed", s.seed()).put("local", s.local().name()).put("local_steps", s.localSteps())

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.boltzmann4j.bg.io.AtomicFile;
@@ -20,8 +19,7 @@ import org.boltzmann4j.bg.io.Dcd;
 import org.boltzmann4j.bg.io.DcdWriter;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.MolecularFileException;
-import org.boltzmann4j.bg.io.Npy;
-import org.boltzmann4j.bg.io.NpyArray;
+import org.boltzmann4j.bg.io.NpyAppender;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.io.Topology;
 import org.boltzmann4j.openmm.Context;
@@ -96,7 +94,7 @@ public final class MolecularDynamics {
         final Listener listener;
         final int atoms;
         final int dof;
-        final List<Double> energies = new ArrayList<>();
+        NpyAppender energies;
         BufferedWriter log;
         DcdWriter dcd;
         long lastCheckpointNs;
@@ -123,6 +121,7 @@ public final class MolecularDynamics {
                 context.setTime(0, 0);
                 step = 0;
                 dcd = DcdWriter.create(out.resolve(TRAJECTORY), atoms, false, new Dcd.Timing(s.saveEvery(), s.saveEvery(), s.dtPs()));
+                energies = NpyAppender.create(out.resolve(ENERGIES));
                 AtomicFile.writeString(out.resolve(LOG), LOG_HEADER + "\n");
                 Files.deleteIfExists(out.resolve(CHECKPOINT));
             }
@@ -146,16 +145,17 @@ public final class MolecularDynamics {
             } finally {
                 log.close();
                 if (dcd != null) dcd.close();
+                if (energies != null) energies.close();
             }
             double nsPerDay = mdSeconds > 0 ? mdSteps * s.dtPs() / 1000 / (mdSeconds / 86400) : 0;
-            return new Result(energies.size(), step, nsPerDay);
+            return new Result(energies.rows(), step, nsPerDay);
         }
 
         void save(long step, double nsPerDay) throws IOException {
             Context.State state = context.state();
             double[] x = context.positions();
             dcd.write(x);
-            energies.add(state.potentialKjMol());
+            energies.append(state.potentialKjMol());
             double temperature = 2 * state.kineticKjMol() / (dof * MdSettings.BOLTZMANN_KJ_MOL_K);
             log.write(String.format(java.util.Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.4f,%.3f%n", step, state.timePs(), state.potentialKjMol(),
                     state.kineticKjMol(), temperature, nsPerDay));
@@ -167,16 +167,15 @@ public final class MolecularDynamics {
         }
 
         /**
-         * energies.npy first, then the checkpoint: a kill in between leaves extra energies, cut on
-         * resume. Checkpoints during the run are atomic but not forced to disk (a forced write
-         * costs milliseconds, as much as hundreds of MD steps of a small molecule): a killed
-         * process loses at most one save interval, a power cut what the OS had not yet written.
+         * The checkpoint records how many frames the trajectory, energies and log hold; a resume
+         * cuts them back to that. Checkpoints during the run are atomic but not forced to disk (a
+         * forced write costs milliseconds, as much as hundreds of MD steps of a small molecule): a
+         * killed process loses at most one save interval, a power cut what the OS had not written.
          */
         void checkpoint(long step, boolean durable) throws IOException {
-            double[] e = energies.stream().mapToDouble(Double::doubleValue).toArray();
-            AtomicFile.write(out.resolve(ENERGIES), o -> Npy.write(o, NpyArray.ofDoubles(e, e.length)), durable);
+            int frames = energies.rows();
             ObjectNode meta = JSON.createObjectNode();
-            meta.put("format", CHECKPOINT_MAGIC).put("version", CHECKPOINT_VERSION).put("step", step).put("frames", e.length)
+            meta.put("format", CHECKPOINT_MAGIC).put("version", CHECKPOINT_VERSION).put("step", step).put("frames", frames)
                     .put("atoms", atoms).put("dt_ps", s.dtPs()).put("temperature_k", s.temperatureK())
                     .put("friction_per_ps", s.frictionPerPs()).put("save_every", s.saveEvery()).put("seed", s.seed())
                     .put("platform", context.platformName());
@@ -218,9 +217,7 @@ public final class MolecularDynamics {
             int frames = meta.path("frames").asInt();
             long step = meta.path("step").asLong();
             context.loadCheckpoint(openmm);
-            double[] saved = Npy.read(out.resolve(ENERGIES)).asDoubles();
-            if (saved.length < frames) throw new MolecularFileException(out.resolve(ENERGIES), "holds " + saved.length + " energies, the checkpoint " + frames);
-            for (int i = 0; i < frames; i++) energies.add(saved[i]);
+            energies = NpyAppender.append(out.resolve(ENERGIES), frames);
             dcd = DcdWriter.append(out.resolve(TRAJECTORY), atoms, frames);
             List<String> lines = Files.readAllLines(out.resolve(LOG), StandardCharsets.UTF_8);
             if (lines.isEmpty() || !lines.getFirst().equals(LOG_HEADER) || lines.size() < frames + 1)
