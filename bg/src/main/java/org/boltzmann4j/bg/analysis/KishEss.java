@@ -1,0 +1,122 @@
+package org.boltzmann4j.bg.analysis;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Kish's effective sample size of importance weights (Kish 1965), ESS = (sum w)^2 / sum w^2, and
+ * its normalised form ESS / N in [1/N, 1], the usual quality measure of a Boltzmann generator
+ * (1 when the generator is exact).
+ *
+ * <p>Computed from log-weights log w = -U/kT - log q(x) as they come: the maximum is subtracted
+ * before exponentiating (the ratio is invariant to a common factor), so weights spanning hundreds
+ * of nats neither overflow nor vanish. Nothing is filtered or clipped (some published ESS values
+ * drop the largest weights first; these do not). A log-weight of -infinity (a configuration of
+ * infinite energy) is a weight of zero and still counts in N. NaN and +infinity have no meaning as
+ * weights and are rejected.
+ */
+public final class KishEss {
+
+    private KishEss() {}
+
+    /** ESS / N; 0 when every weight is zero. */
+    public static double normalized(INDArray logW) {
+        return normalized(values(logW));
+    }
+
+    /** ESS / N; 0 when every weight is zero. */
+    public static double normalized(double[] logW) {
+        if (logW.length == 0) {
+            throw new IllegalArgumentException("no weights");
+        }
+        return effectiveSampleSize(logW) / logW.length;
+    }
+
+    /** (sum w)^2 / sum w^2, between 1 and N (0 when every weight is zero). */
+    public static double effectiveSampleSize(INDArray logW) {
+        return effectiveSampleSize(values(logW));
+    }
+
+    /** (sum w)^2 / sum w^2, between 1 and N (0 when every weight is zero). */
+    public static double effectiveSampleSize(double[] logW) {
+        double max = max(logW);
+        if (max == Double.NEGATIVE_INFINITY) {
+            return 0;
+        }
+        double s1 = 0;
+        double s2 = 0;
+        for (double l : logW) {
+            double w = Math.exp(l - max);
+            s1 += w;
+            s2 += w * w;
+        }
+        return s1 * s1 / s2;
+    }
+
+    /**
+     * The self-normalised importance-sampling average sum w_i f_i / sum w_i of {@code values}
+     * (one per sample), the estimate of the Boltzmann average of f. NaN when every weight is zero.
+     * A value whose weight is zero is ignored, even if it is not finite.
+     */
+    public static double reweightedMean(INDArray logW, INDArray values) {
+        return reweightedMean(values(logW), values(values));
+    }
+
+    /** See {@link #reweightedMean(INDArray, INDArray)}. */
+    public static double reweightedMean(double[] logW, double[] values) {
+        if (values.length != logW.length) {
+            throw new IllegalArgumentException(logW.length + " log-weights but " + values.length + " values");
+        }
+        double max = max(logW);
+        if (max == Double.NEGATIVE_INFINITY) {
+            return Double.NaN;
+        }
+        double s = 0;
+        double sf = 0;
+        for (int i = 0; i < logW.length; i++) {
+            double w = Math.exp(logW[i] - max);
+            if (w > 0) {
+                s += w;
+                sf += w * values[i];
+            }
+        }
+        return sf / s;
+    }
+
+    /** Normalised weights w_i / sum w, from log-weights (all zero when every weight is zero). */
+    public static double[] normalizedWeights(double[] logW) {
+        double max = max(logW);
+        double[] w = new double[logW.length];
+        if (max == Double.NEGATIVE_INFINITY) {
+            return w;
+        }
+        double s = 0;
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Math.exp(logW[i] - max);
+            s += w[i];
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] /= s;
+        }
+        return w;
+    }
+
+    private static double max(double[] logW) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < logW.length; i++) {
+            double l = logW[i];
+            if (Double.isNaN(l) || l == Double.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("log-weight " + i + " is " + l
+                        + " (only finite values and -infinity, a zero weight, are weights)");
+            }
+            max = Math.max(max, l);
+        }
+        return max;
+    }
+
+    private static double[] values(INDArray a) {
+        if (a.rank() > 2 || (a.rank() == 2 && Math.min(a.size(0), a.size(1)) != 1)) {
+            throw new IllegalArgumentException("expected a vector, got shape " + java.util.Arrays.toString(a.shape()));
+        }
+        return a.dup('c').data().asDouble();
+    }
+}

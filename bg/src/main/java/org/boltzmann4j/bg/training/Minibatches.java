@@ -1,0 +1,131 @@
+package org.boltzmann4j.bg.training;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Training data cut into a held-out part and shuffled minibatches, all determined by a seed.
+ *
+ * <p>The split is a seeded random permutation of the rows: the first round(fraction * n) rows of
+ * it are held out, the rest train (each part in ascending row order). Training rows are visited in
+ * epochs; epoch e is a permutation of the training rows drawn from (seed, e) alone, cut into
+ * floor(n_train / batchSize) full batches (the few rows left over sit out that epoch, and differ
+ * between epochs). So batch k of the run is a function of (seed, k): a resumed run sees the same
+ * batches without any saved generator state.
+ */
+public final class Minibatches {
+
+    private final INDArray data;
+    private final int batchSize;
+    private final long seed;
+    private final int[] train;
+    private final int[] heldOut;
+    private final int batchesPerEpoch;
+    private long cachedEpoch = -1;
+    private int[] order;
+
+    /**
+     * @param data float64 (n, dim)
+     * @param heldOutFraction in [0, 1)
+     */
+    public Minibatches(INDArray data, double heldOutFraction, int batchSize, long seed) {
+        if (data.rank() != 2 || data.size(0) == 0) {
+            throw new IllegalArgumentException("data must be a non-empty (n, dim) matrix, got "
+                    + Arrays.toString(data.shape()));
+        }
+        if (data.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException("data must be DOUBLE, got " + data.dataType());
+        }
+        if (!(heldOutFraction >= 0 && heldOutFraction < 1)) {
+            throw new IllegalArgumentException("held-out fraction must lie in [0, 1): " + heldOutFraction);
+        }
+        this.data = data.dup('c');
+        this.batchSize = batchSize;
+        this.seed = seed;
+        int n = (int) data.size(0);
+        int[] perm = permutation(n, RandomStreams.of(seed, RandomStreams.SPLIT, 0));
+        int held = (int) Math.round(heldOutFraction * n);
+        this.heldOut = Arrays.copyOfRange(perm, 0, held);
+        this.train = Arrays.copyOfRange(perm, held, n);
+        Arrays.sort(heldOut);
+        Arrays.sort(train);
+        if (batchSize <= 0 || batchSize > train.length) {
+            throw new IllegalArgumentException("batch size " + batchSize + " must lie in [1, " + train.length
+                    + "] (the training rows)");
+        }
+        this.batchesPerEpoch = train.length / batchSize;
+    }
+
+    /** Rows of the data that train, ascending. */
+    public int[] trainingRows() {
+        return train.clone();
+    }
+
+    /** Rows of the data held out, ascending. */
+    public int[] heldOutRows() {
+        return heldOut.clone();
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public int batchesPerEpoch() {
+        return batchesPerEpoch;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** The whole data matrix (n, dim). */
+    public INDArray data() {
+        return data;
+    }
+
+    /** The held-out rows (m, dim) (a copy), or null when nothing is held out. */
+    public INDArray heldOut() {
+        return heldOut.length == 0 ? null : data.getRows(heldOut);
+    }
+
+    /** The training rows (n_train, dim) (a copy). */
+    public INDArray training() {
+        return data.getRows(train);
+    }
+
+    /** The batch of step {@code step} (0, 1, ...), (batchSize, dim). */
+    public INDArray batch(long step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("negative step " + step);
+        }
+        long epoch = step / batchesPerEpoch;
+        int k = (int) (step % batchesPerEpoch);
+        if (epoch != cachedEpoch) {
+            int[] p = permutation(train.length, RandomStreams.of(seed, RandomStreams.EPOCH, epoch));
+            order = new int[p.length];
+            for (int i = 0; i < p.length; i++) {
+                order[i] = train[p[i]];
+            }
+            cachedEpoch = epoch;
+        }
+        return data.getRows(Arrays.copyOfRange(order, k * batchSize, (k + 1) * batchSize));
+    }
+
+    /** A uniformly random permutation of 0..n-1 (Fisher-Yates, Durstenfeld's in-place form). */
+    private static int[] permutation(int n, SplittableRandom rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}

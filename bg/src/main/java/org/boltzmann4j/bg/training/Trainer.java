@@ -1,0 +1,289 @@
+package org.boltzmann4j.bg.training;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.boltzmann4j.bg.flow.Parameter;
+import org.boltzmann4j.bg.generator.BoltzmannGenerator;
+import org.boltzmann4j.bg.io.MolecularFileException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Trains the flow of a {@link BoltzmannGenerator} by example (maximum likelihood on data), by
+ * energy (reverse KL towards exp(-U/kT)) or both, with Adam, as a {@link TrainingConfig} says.
+ *
+ * <p>One step s (0, 1, ...): zero the gradients; take data batch s of the {@link Minibatches}
+ * (if the example weight at s is not 0) and a latent batch from the base density drawn with the
+ * generator derived from (seed, s) (if an energy weight is not 0), shared by both energy terms; add the {@link MixedLoss}
+ * gradient; clip it to the global norm; one Adam step at the learning rate of step s. Every
+ * {@code evaluationInterval} steps, and at the end, the listeners get a {@link Progress}: mean
+ * loss since the last report, held-out NLL (mean -log q of the held-out rows), the normalised
+ * ESS of {@code essSamples} generated samples (always the same latent points, so the numbers are
+ * comparable between reports) and steps per second.
+ *
+ * <p>Reproducibility: all randomness is derived from (seed, purpose, step), so the same seed and
+ * thread count give the same parameters, and a run resumed from a {@link TrainingCheckpoint}
+ * (parameters, Adam state, step, configuration, data split) continues bit for bit as if it had
+ * never stopped. The energy used for training (and for the ESS) is the generator's: wrap it in a
+ * {@link org.boltzmann4j.bg.energy.RegularizedEnergy} for molecules.
+ */
+public final class Trainer {
+
+    /** Receives a report at every evaluation. */
+    @FunctionalInterface
+    public interface Listener {
+        void report(Progress progress);
+    }
+
+    /**
+     * One report.
+     *
+     * @param step steps done
+     * @param learningRate learning rate of the last step
+     * @param meanLoss mean total loss over the steps since the previous report
+     * @param last the loss report of the last step
+     * @param gradientNorm global gradient norm of the last step, before clipping
+     * @param heldOutNll mean -log q(x) over the held-out data in nats (NaN without held-out data)
+     * @param ess normalised Kish ESS of the evaluation samples (NaN when essSamples is 0)
+     * @param stepsPerSecond since the previous report
+     */
+    public record Progress(long step, double learningRate, double meanLoss, Loss.Report last, double gradientNorm,
+            double heldOutNll, double ess, double stepsPerSecond) {}
+
+    private static final int EVALUATION_CHUNK = 4096;
+
+    private final BoltzmannGenerator generator;
+    private final TrainingConfig config;
+    private final Minibatches minibatches;
+    private final INDArray heldOut;
+    private final String dataFingerprint;
+    private final MaximumLikelihood example;
+    private final MixedLoss loss;
+    private final Adam adam;
+    private final List<Parameter> parameters;
+    private final List<Listener> listeners = new ArrayList<>();
+    private long step;
+    private double lossSum;
+    private long lossCount;
+    private long lastReportStep;
+    private long lastReportNanos;
+
+    /**
+     * @param data float64 (n, dim) samples for training by example, or null to train by energy only
+     */
+    public Trainer(BoltzmannGenerator generator, INDArray data, TrainingConfig config) {
+        this.generator = Objects.requireNonNull(generator, "generator");
+        this.config = Objects.requireNonNull(config, "config");
+        if (data != null) {
+            if (data.rank() != 2 || data.size(1) != generator.dimension()) {
+                throw new IllegalArgumentException("data must be (n, " + generator.dimension() + "), got "
+                        + Arrays.toString(data.shape()));
+            }
+            this.minibatches = new Minibatches(data, config.heldOutFraction(), config.batchSize(), config.seed());
+            this.heldOut = minibatches.heldOut();
+            this.dataFingerprint = TrainingCheckpoint.fingerprint(minibatches.data());
+            this.example = new MaximumLikelihood(generator.base(), generator.flow());
+        } else {
+            if (config.exampleWeight() instanceof Schedule.Constant c && c.value() == 0) {
+                this.minibatches = null;
+                this.heldOut = null;
+                this.dataFingerprint = null;
+                this.example = null;
+            } else {
+                throw new IllegalArgumentException("training by example (example weight " + config.exampleWeight()
+                        + ") needs data");
+            }
+        }
+        this.loss = new MixedLoss(example, ReverseKl.of(generator), ReweightedForwardKl.of(generator),
+                config.exampleWeight(), config.energyWeight(), config.reweightedWeight());
+        this.adam = Adam.of(generator.flow(), config.adam());
+        this.parameters = List.copyOf(adam.parameters().values());
+    }
+
+    /**
+     * A trainer that continues the run saved in {@code checkpoint}: its parameters are loaded into
+     * {@code generator}'s flow (which must have parameters of the same names, shapes and types,
+     * such as a freshly built copy of the trained model), with the saved optimizer state, step and
+     * configuration; {@code data} must be the same data set (checked by its CRC-32). Later
+     * checkpoints go to {@code checkpoint}.
+     */
+    public static Trainer resume(Path checkpoint, BoltzmannGenerator generator, INDArray data) throws IOException {
+        TrainingCheckpoint saved = TrainingCheckpoint.read(checkpoint);
+        TrainingConfig config = saved.config().toBuilder()
+                .checkpoint(checkpoint, saved.config().checkpointInterval()).build();
+        if ((data == null) != (saved.dataFingerprint() == null)) {
+            throw new MolecularFileException(checkpoint, data == null
+                    ? "the run trained on data (" + saved.dataRows() + " rows); pass the same data to resume"
+                    : "the run trained without data; resume it without data");
+        }
+        if (data != null) {
+            String fp = TrainingCheckpoint.fingerprint(data);
+            if (data.size(0) != saved.dataRows() || !fp.equals(saved.dataFingerprint())) {
+                throw new MolecularFileException(checkpoint, "the run trained on other data (" + saved.dataRows()
+                        + " rows, CRC-32 " + saved.dataFingerprint() + "); got " + data.size(0) + " rows, CRC-32 " + fp);
+            }
+        }
+        Trainer t;
+        try {
+            t = new Trainer(generator, data, config);
+        } catch (IllegalArgumentException e) {
+            throw new MolecularFileException(checkpoint, "cannot resume: " + e.getMessage(), e);
+        }
+        if (t.minibatches != null && (!Arrays.equals(t.minibatches.trainingRows(), saved.trainingRows())
+                || !Arrays.equals(t.minibatches.heldOutRows(), saved.heldOutRows()))) {
+            throw new MolecularFileException(checkpoint, "the saved data split differs from the one its seed gives");
+        }
+        Map<String, Parameter> named = t.adam.parameters();
+        if (!named.keySet().equals(saved.parameters().keySet())) {
+            throw new MolecularFileException(checkpoint, "parameters " + saved.parameters().keySet()
+                    + " do not match the model's " + named.keySet());
+        }
+        for (Map.Entry<String, Parameter> e : named.entrySet()) {
+            INDArray value = e.getValue().value();
+            INDArray stored = saved.parameters().get(e.getKey());
+            if (!Arrays.equals(value.shape(), stored.shape()) || value.dataType() != stored.dataType()) {
+                throw new MolecularFileException(checkpoint, "parameter " + e.getKey() + " is " + stored.dataType()
+                        + " " + Arrays.toString(stored.shape()) + ", the model's is " + value.dataType() + " "
+                        + Arrays.toString(value.shape()));
+            }
+        }
+        try {
+            t.adam.restore(saved.adamSteps(), saved.firstMoments(), saved.secondMoments());
+        } catch (IllegalArgumentException e) {
+            throw new MolecularFileException(checkpoint, "bad optimizer state: " + e.getMessage(), e);
+        }
+        for (Map.Entry<String, Parameter> e : named.entrySet()) {
+            e.getValue().value().assign(saved.parameters().get(e.getKey()));
+        }
+        if (saved.step() < 0) {
+            throw new MolecularFileException(checkpoint, "bad step " + saved.step());
+        }
+        t.step = saved.step();
+        t.lastReportStep = t.step;
+        return t;
+    }
+
+    public Trainer addListener(Listener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    public BoltzmannGenerator generator() {
+        return generator;
+    }
+
+    public Adam optimizer() {
+        return adam;
+    }
+
+    /** The data split and batches, or null when training by energy only. */
+    public Minibatches minibatches() {
+        return minibatches;
+    }
+
+    /** Steps done. */
+    public long step() {
+        return step;
+    }
+
+    /** Trains until {@code config().steps()} steps are done; returns the last report. */
+    public Progress run() throws IOException {
+        return runUntil(config.steps());
+    }
+
+    /**
+     * Trains until {@code target} steps are done (nothing if already there), reporting and
+     * checkpointing as configured; returns the report at {@code target}.
+     */
+    public Progress runUntil(long target) throws IOException {
+        lastReportNanos = System.nanoTime();
+        Progress last = null;
+        Loss.Report report = null;
+        double norm = Double.NaN;
+        while (step < target) {
+            long s = step;
+            for (Parameter p : parameters) {
+                p.zeroGrad();
+            }
+            report = loss.backward(batch(s));
+            norm = Double.isFinite(config.clipNorm()) ? GradientClipping.clip(parameters, config.clipNorm())
+                    : GradientClipping.globalNorm(parameters);
+            if (!Double.isFinite(norm) || !Double.isFinite(report.loss())) {
+                throw new IllegalStateException("training diverged at step " + s + ": loss " + report.loss()
+                        + ", gradient norm " + norm + " (lower the learning rate, clip the gradient norm, or "
+                        + "regularize the energy)");
+            }
+            adam.step(config.learningRate().at(s));
+            step = s + 1;
+            lossSum += report.loss();
+            lossCount++;
+            if (step % config.evaluationInterval() == 0 || step == target) {
+                last = report(report, norm);
+            }
+            if (config.checkpoint() != null && ((config.checkpointInterval() > 0
+                    && step % config.checkpointInterval() == 0) || step == config.steps())) {
+                writeCheckpoint(config.checkpoint());
+            }
+        }
+        return last != null ? last : report(null, Double.NaN);
+    }
+
+    /** The inputs of step {@code s}; each is drawn only if its loss term is used at s. */
+    private Loss.Batch batch(long s) {
+        INDArray data = config.exampleWeight().at(s) != 0 ? minibatches.batch(s) : null;
+        INDArray latent = config.energyWeight().at(s) != 0 || config.reweightedWeight().at(s) != 0
+                ? generator.base().sample(config.batchSize(), RandomStreams.of(config.seed(), RandomStreams.LATENT, s))
+                : null;
+        return new Loss.Batch(s, data, latent);
+    }
+
+    private Progress report(Loss.Report last, double norm) {
+        long now = System.nanoTime();
+        double rate = (step - lastReportStep) / Math.max(1e-9, (now - lastReportNanos) * 1e-9);
+        Progress p = new Progress(step, config.learningRate().at(Math.max(0, step - 1)),
+                lossCount == 0 ? Double.NaN : lossSum / lossCount, last, norm, heldOutNll(), evaluationEss(), rate);
+        lossSum = 0;
+        lossCount = 0;
+        for (Listener l : listeners) {
+            l.report(p);
+        }
+        lastReportStep = step;
+        lastReportNanos = System.nanoTime(); // evaluation time does not count against the training rate
+        return p;
+    }
+
+    /** Mean -log q(x) over the held-out rows, NaN when nothing is held out. */
+    public double heldOutNll() {
+        return heldOut == null ? Double.NaN : example.meanNll(heldOut, EVALUATION_CHUNK);
+    }
+
+    /** Normalised ESS of the configured number of evaluation samples, NaN when that is 0. */
+    public double evaluationEss() {
+        if (config.essSamples() == 0) {
+            return Double.NaN;
+        }
+        return generator.sample(config.essSamples(), RandomStreams.of(config.seed(), RandomStreams.EVALUATION, 0))
+                .normalizedEss();
+    }
+
+    /** Writes the current state (after {@link #step()} steps) to {@code file}, atomically. */
+    public void writeCheckpoint(Path file) throws IOException {
+        Map<String, INDArray> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : adam.parameters().entrySet()) {
+            values.put(e.getKey(), e.getValue().value());
+        }
+        new TrainingCheckpoint(step, config, values, adam.stepCount(), adam.firstMoments(), adam.secondMoments(),
+                minibatches == null ? 0 : (int) minibatches.data().size(0), dataFingerprint,
+                minibatches == null ? new int[0] : minibatches.trainingRows(),
+                minibatches == null ? new int[0] : minibatches.heldOutRows()).write(file);
+    }
+}

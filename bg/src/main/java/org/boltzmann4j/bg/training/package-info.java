@@ -1,0 +1,24 @@
+/**
+ * Training Boltzmann generators: by example (maximum likelihood on samples, {@link
+ * org.boltzmann4j.bg.training.MaximumLikelihood}), by energy (reverse KL towards exp(-U/kT),
+ * {@link org.boltzmann4j.bg.training.ReverseKl}) and mixed by a {@link
+ * org.boltzmann4j.bg.training.Schedule} ({@link org.boltzmann4j.bg.training.MixedLoss}), as in
+ * Noé et al. 2019; the {@link org.boltzmann4j.bg.training.Adam} optimizer with learning-rate
+ * schedules and global gradient-norm clipping; seeded minibatches with a held-out split; and a
+ * {@link org.boltzmann4j.bg.training.Trainer} whose runs resume bit for bit from one checkpoint
+ * file ({@link org.boltzmann4j.bg.training.TrainingCheckpoint}).
+ *
+ * <p>Losses have hand-written gradients: each pushes dL/d(output) and dL/d(logDet) through a
+ * flow's {@code Transform.Pass}, which accumulates dL/dθ into the parameters.
+ *
+ * <pre>
+ *   BoltzmannGenerator bg = new BoltzmannGenerator(base, flow, energy, kT);
+ *   TrainingConfig config = TrainingConfig.builder().steps(5000).batchSize(256)
+ *           .learningRate(Schedule.cosine(1e-3, 100, 5000, 1e-5)).clipNorm(100)
+ *           .weights(Schedule.constant(1), Schedule.ramp(2000, 4000, 0, 0.1))
+ *           .checkpoint(Path.of("run/checkpoint.zip"), 500).essSamples(1000).seed(1).build();
+ *   new Trainer(bg, samples, config).addListener(p -&gt; System.out.println(p)).run();
+ *   // later: Trainer.resume(Path.of("run/checkpoint.zip"), freshlyBuiltBg, samples).run();
+ * </pre>
+ */
+package org.boltzmann4j.bg.training;

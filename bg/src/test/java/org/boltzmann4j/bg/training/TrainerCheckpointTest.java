@@ -1,0 +1,173 @@
+package org.boltzmann4j.bg.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.ZipFile;
+import org.boltzmann4j.bg.energy.DoubleWell2D;
+import org.boltzmann4j.bg.energy.RegularizedEnergy;
+import org.boltzmann4j.bg.flow.Distribution;
+import org.boltzmann4j.bg.flow.Flow;
+import org.boltzmann4j.bg.generator.BoltzmannGenerator;
+import org.boltzmann4j.bg.io.MolecularFileException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class TrainerCheckpointTest {
+
+    private static final int N = 6;
+    private static final INDArray DATA = DoubleWellReference.noe2019().sample(600, 4);
+
+    @TempDir
+    Path dir;
+
+    private static BoltzmannGenerator model(long initSeed) {
+        Flow flow = TestFlows.splines2d(2, 8, 4.0, initSeed);
+        return new BoltzmannGenerator(Distribution.standardNormal(2), flow,
+                RegularizedEnergy.of(DoubleWell2D.noe2019(), 1e3), 1.0);
+    }
+
+    /**
+     * All three loss terms (the energy terms ramped in, so both random streams are used from
+     * step 3 on), a decaying learning rate, clipping that is active (norm 1) and Adam with weight
+     * decay, so every part of the state matters.
+     */
+    private TrainingConfig config(Path checkpoint, int interval) {
+        return TrainingConfig.builder().steps(2 * N).batchSize(32)
+                .learningRate(Schedule.cosine(1e-2, 2, 2 * N, 1e-4)).clipNorm(1.0)
+                .weights(Schedule.constant(1), Schedule.ramp(2, 5, 0, 0.5), Schedule.ramp(3, 6, 0, 0.2))
+                .heldOutFraction(0.2).evaluationInterval(4).essSamples(64).seed(17)
+                .adam(Adam.Settings.defaults().withWeightDecay(1e-3)).checkpoint(checkpoint, interval).build();
+    }
+
+    @Test
+    void resumingIsBitIdenticalToAnUninterruptedRun() throws IOException {
+        BoltzmannGenerator straight = model(5);
+        List<Trainer.Progress> reports = new ArrayList<>();
+        new Trainer(straight, DATA, config(null, 0)).addListener(reports::add).run();
+        assertEquals(List.of(4L, 8L, 12L), reports.stream().map(Trainer.Progress::step).toList());
+
+        Path file = dir.resolve("run/checkpoint.zip");
+        Trainer first = new Trainer(model(5), DATA, config(file, N));
+        first.runUntil(N);
+        assertTrue(Files.exists(file));
+        TrainingCheckpoint saved = TrainingCheckpoint.read(file);
+        assertEquals(N, saved.step());
+        assertEquals(N, saved.adamSteps());
+        assertEquals(config(file, N), saved.config());
+        assertArrayEquals(first.minibatches().heldOutRows(), saved.heldOutRows());
+
+        // a freshly built model with other initial values: everything must come from the file
+        BoltzmannGenerator fresh = model(99);
+        assertFalse(Arrays.equals(TestFlows.values(straight.flow()), TestFlows.values(fresh.flow())));
+        Trainer resumed = Trainer.resume(file, fresh, DATA);
+        assertEquals(N, resumed.step());
+        resumed.run();
+        assertEquals(2 * N, resumed.step());
+        assertArrayEquals(TestFlows.values(straight.flow()), TestFlows.values(fresh.flow()), 0.0);
+        // the checkpoint at the end of the run holds the same final state
+        assertEquals(2 * N, TrainingCheckpoint.read(file).step());
+    }
+
+    @Test
+    void theFileIsAZipOfNpyArraysWithAVersionedManifest() throws IOException {
+        Path file = dir.resolve("c.zip");
+        Trainer t = new Trainer(model(5), DATA, config(null, 0));
+        t.runUntil(2);
+        t.writeCheckpoint(file);
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            String manifest = new String(zip.getInputStream(zip.getEntry("manifest.json")).readAllBytes(),
+                    StandardCharsets.UTF_8);
+            assertTrue(manifest.contains("\"format\" : \"boltzmann4j-training-checkpoint\""), manifest);
+            assertTrue(manifest.contains("\"version\" : 1"), manifest);
+            assertTrue(zip.getEntry("parameters/0.conditioner.layer0.weight.npy") != null);
+            assertTrue(zip.getEntry("adam/m/1.conditioner.layer2.bias.npy") != null);
+            assertTrue(zip.getEntry("split/held-out-rows.npy") != null);
+        }
+        // no temporary files left next to it
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
+    }
+
+    private Path written() throws IOException {
+        Path file = dir.resolve("good.zip");
+        Trainer t = new Trainer(model(5), DATA, config(null, 0));
+        t.runUntil(2);
+        t.writeCheckpoint(file);
+        return file;
+    }
+
+    private static void assertNamesFile(Path file, IOException e, String problem) {
+        assertTrue(e.getMessage().startsWith(file.toString() + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains(problem), e.getMessage());
+    }
+
+    @Test
+    void aTruncatedCheckpointIsAClearError() throws IOException {
+        byte[] bytes = Files.readAllBytes(written());
+        Path cut = dir.resolve("cut.zip");
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+        MolecularFileException e = assertThrows(MolecularFileException.class,
+                () -> Trainer.resume(cut, model(5), DATA));
+        assertNamesFile(cut, e, "truncated");
+    }
+
+    @Test
+    void aCorruptedByteIsAClearError() throws IOException {
+        byte[] bytes = Files.readAllBytes(written());
+        // a byte inside the values of the first parameter array (past its 128-byte .npy header)
+        byte[] name = "parameters/0.conditioner.layer0.weight.npy".getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(bytes, name) + name.length + 128 + 8;
+        bytes[at] ^= 0x10;
+        Path bad = dir.resolve("flipped.zip");
+        Files.write(bad, bytes);
+        MolecularFileException e = assertThrows(MolecularFileException.class,
+                () -> Trainer.resume(bad, model(5), DATA));
+        assertNamesFile(bad, e, "corrupt");
+        assertTrue(e.getMessage().contains("parameters/0.conditioner.layer0.weight.npy"), e.getMessage());
+    }
+
+    @Test
+    void otherProblemsNameTheFileToo() throws IOException {
+        Path missing = dir.resolve("missing.zip");
+        assertNamesFile(missing, assertThrows(MolecularFileException.class,
+                () -> Trainer.resume(missing, model(5), DATA)), "no such file");
+        Path text = dir.resolve("text.zip");
+        Files.writeString(text, "not a checkpoint");
+        assertNamesFile(text, assertThrows(MolecularFileException.class,
+                () -> Trainer.resume(text, model(5), DATA)), "not a readable training checkpoint");
+        Path good = written();
+        assertNamesFile(good, assertThrows(MolecularFileException.class,
+                () -> Trainer.resume(good, model(5), DATA.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 500),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all()).dup())), "other data");
+        BoltzmannGenerator wider = new BoltzmannGenerator(Distribution.standardNormal(2),
+                TestFlows.splines2d(2, 16, 4.0, 1), DoubleWell2D.noe2019(), 1.0);
+        assertNamesFile(good, assertThrows(MolecularFileException.class,
+                () -> Trainer.resume(good, wider, DATA)), "parameter 0.conditioner.layer0.weight");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("entry name not found");
+    }
+}
