@@ -8,7 +8,9 @@ import java.util.Objects;
  * example), {@link ReverseKl} and {@link ReweightedForwardKl} (both by energy). Noé et al. 2019
  * trained Boltzmann generators by example first and then ramped the energy term in ({@link
  * Schedule#ramp}). A term whose weight is 0 at a step is not computed at all (no energy
- * evaluations, no data needed), and its parts of the report are NaN.
+ * evaluations, no data needed), and its parts of the report are NaN. When both energy terms are
+ * on and target the same flow, energy and kT, they share one forward pass and one energy
+ * evaluation of the latent batch.
  */
 public final class MixedLoss implements Loss {
 
@@ -18,6 +20,7 @@ public final class MixedLoss implements Loss {
     private final Schedule exampleWeight;
     private final Schedule energyWeight;
     private final Schedule reweightedWeight;
+    private final boolean shared;
 
     /** A loss may be null if its weight is always 0. */
     public MixedLoss(MaximumLikelihood example, ReverseKl energy, ReweightedForwardKl reweighted,
@@ -28,6 +31,7 @@ public final class MixedLoss implements Loss {
         this.exampleWeight = Objects.requireNonNull(exampleWeight, "exampleWeight");
         this.energyWeight = Objects.requireNonNull(energyWeight, "energyWeight");
         this.reweightedWeight = Objects.requireNonNull(reweightedWeight, "reweightedWeight");
+        this.shared = energy != null && reweighted != null && energy.sameTarget(reweighted);
     }
 
     @Override
@@ -46,8 +50,17 @@ public final class MixedLoss implements Loss {
         double wu = energyWeight.at(step);
         double wr = reweightedWeight.at(step);
         Report rx = part(example, "maximum-likelihood", wx, batch, weight, withGradient);
-        Report ru = part(energy, "reverse-KL", wu, batch, weight, withGradient);
-        Report rr = part(reweighted, "reweighted forward-KL", wr, batch, weight, withGradient);
+        Report ru;
+        Report rr;
+        if (wu != 0 && wr != 0 && shared) {
+            // both energy terms on the same generated batch: one forward pass, one energy evaluation
+            Generated[] generated = new Generated[1];
+            ru = energy.run(batch, weight * wu, withGradient, generated);
+            rr = reweighted.run(generated[0], weight * wr, withGradient);
+        } else {
+            ru = part(energy, "reverse-KL", wu, batch, weight, withGradient);
+            rr = part(reweighted, "reweighted forward-KL", wr, batch, weight, withGradient);
+        }
         double loss = (rx == null ? 0 : wx * rx.loss()) + (ru == null ? 0 : wu * ru.loss())
                 + (rr == null ? 0 : wr * rr.loss());
         Report generated = ru != null ? ru : rr;

@@ -50,15 +50,21 @@ public final class ReverseKl implements Loss {
 
     @Override
     public Report evaluate(Batch batch) {
-        return run(batch, 0, false);
+        return run(batch, 0, false, null);
     }
 
     @Override
     public Report backward(Batch batch, double weight) {
-        return run(batch, weight, true);
+        return run(batch, weight, true, null);
     }
 
-    private Report run(Batch batch, double weight, boolean withGradient) {
+    /** Whether {@code other} trains the same flow towards the same energy at the same kT from the same base. */
+    boolean sameTarget(ReweightedForwardKl other) {
+        return other.sameTarget(base, flow, energy, kT);
+    }
+
+    /** Like evaluate/backward, and hands the generated batch to {@code generated[0]}. */
+    Report run(Batch batch, double weight, boolean withGradient, Generated[] generated) {
         INDArray z = batch.latent();
         if (z == null) {
             throw new IllegalArgumentException("reverse KL needs a latent batch");
@@ -73,6 +79,9 @@ public final class ReverseKl implements Loss {
         double loss = u.add(logQ).meanNumber().doubleValue();
         double meanU = u.meanNumber().doubleValue();
         double ess = KishEss.normalized(u.neg().subi(logQ));
+        if (generated != null) {
+            generated[0] = new Generated(pass.output(), u, logQ);
+        }
         if (withGradient) {
             INDArray gradX = Tensors.as(e.gradient(), DataType.DOUBLE).mul(weight / (kT * n));
             INDArray gradLogDet = Nd4j.valueArrayOf(new long[] {n}, -weight / n, DataType.DOUBLE);

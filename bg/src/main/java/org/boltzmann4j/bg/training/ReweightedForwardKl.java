@@ -61,29 +61,38 @@ public final class ReweightedForwardKl implements Loss {
         return run(batch, weight, true);
     }
 
+    boolean sameTarget(Distribution otherBase, Transform otherFlow, Energy otherEnergy, double otherKT) {
+        return base == otherBase && flow == otherFlow && energy == otherEnergy && kT == otherKT;
+    }
+
     private Report run(Batch batch, double weight, boolean withGradient) {
         INDArray z = batch.latent();
         if (z == null) {
             throw new IllegalArgumentException("the reweighted forward KL needs a latent batch");
         }
         z = Tensors.as(z, DataType.DOUBLE);
-        int n = (int) z.size(0);
         Transform.Result forward = flow.forward(Tensors.as(z, flow.dataType()));
         INDArray x = forward.output();
         INDArray u = Tensors.as(energy.evaluate(Tensors.as(x, DataType.DOUBLE), false).energies(), DataType.DOUBLE)
                 .div(kT);
         INDArray logQ = base.logProb(z).subi(forward.logDet());
-        double[] logW = u.neg().subi(logQ).dup().data().asDouble();
+        return run(new Generated(x, u, logQ), weight, withGradient);
+    }
+
+    /** The loss on an already generated batch (x_i, u_i, log q(x_i)). */
+    Report run(Generated g, double weight, boolean withGradient) {
+        int n = (int) g.logQ().length();
+        double[] logW = g.reducedEnergies().neg().subi(g.logQ()).dup().data().asDouble();
         double[] wbar = KishEss.normalizedWeights(logW);
         double ess = KishEss.normalized(logW);
         INDArray wv = Nd4j.create(wbar, new long[] {n}, DataType.DOUBLE);
-        double meanU = u.meanNumber().doubleValue();
+        double meanU = g.reducedEnergies().meanNumber().doubleValue();
         if (!withGradient) {
-            return new Report(-wv.mul(logQ).sumNumber().doubleValue(), Double.NaN, Double.NaN,
-                    -wv.mul(logQ).sumNumber().doubleValue(), meanU, ess);
+            double loss = -wv.mul(g.logQ()).sumNumber().doubleValue();
+            return new Report(loss, Double.NaN, Double.NaN, loss, meanU, ess);
         }
         // the inverse pass at the (fixed) samples carries the gradient of log q(x_i)
-        Transform.Pass pass = flow.inversePass(x);
+        Transform.Pass pass = flow.inversePass(Tensors.as(g.x(), flow.dataType()));
         INDArray zBack = Tensors.as(pass.output(), DataType.DOUBLE);
         INDArray logQBack = base.logProb(zBack).addi(pass.logDet());
         double loss = -wv.mul(logQBack).sumNumber().doubleValue();

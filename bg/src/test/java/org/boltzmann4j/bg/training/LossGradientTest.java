@@ -115,6 +115,28 @@ class LossGradientTest {
                         .evaluate(new Loss.Batch(0, x, z)));
     }
 
+    /** Both energy terms on one shared forward pass give exactly the gradients of the two terms run apart. */
+    @Test
+    void sharedEnergyTermsEqualSeparateOnes() {
+        Flow flow = TestFlows.randomMixed2d(27);
+        ReverseKl kl = new ReverseKl(BASE, flow, DoubleWell2D.noe2019(), 1.0);
+        ReweightedForwardKl rw = new ReweightedForwardKl(BASE, flow, DoubleWell2D.noe2019(), 1.0);
+        Loss.Batch batch = new Loss.Batch(0, null, BASE.sample(64, 9));
+        flow.zeroGrad();
+        double separate = kl.backward(batch, 1).loss() + 4 * rw.backward(batch, 4).loss();
+        double[] separateGrad = grads(flow);
+        flow.zeroGrad();
+        Loss.Report shared = new MixedLoss(null, kl, rw, Schedule.constant(0), Schedule.constant(1),
+                Schedule.constant(4)).backward(batch);
+        assertEquals(separate, shared.loss(), 0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(separateGrad, grads(flow), 0);
+    }
+
+    private static double[] grads(Flow flow) {
+        return flow.parameters().stream().flatMapToDouble(p -> java.util.Arrays.stream(p.grad().dup('c').data()
+                .asDouble())).toArray();
+    }
+
     /**
      * The reweighted forward KL holds the samples x_i = F(z_i) and their normalised weights fixed,
      * so its gradient is that of -sum_i wbar_i log q(x_i) at fixed x and wbar: differentiate that
