@@ -1,7 +1,9 @@
 /**
  * Training Boltzmann generators: by example (maximum likelihood on samples, {@link
  * org.boltzmann4j.bg.training.MaximumLikelihood}), by energy (reverse KL towards exp(-U/kT),
- * {@link org.boltzmann4j.bg.training.ReverseKl}) and mixed by a {@link
+ * {@link org.boltzmann4j.bg.training.ReverseKl}, and the mass-covering forward KL estimated on the
+ * flow's own reweighted samples, {@link org.boltzmann4j.bg.training.ReweightedForwardKl}, which
+ * keeps minor modes that reverse KL alone loses), mixed with weights that follow a {@link
  * org.boltzmann4j.bg.training.Schedule} ({@link org.boltzmann4j.bg.training.MixedLoss}), as in
  * Noé et al. 2019; the {@link org.boltzmann4j.bg.training.Adam} optimizer with learning-rate
  * schedules and global gradient-norm clipping; seeded minibatches with a held-out split; and a
@@ -15,7 +17,7 @@
  *   BoltzmannGenerator bg = new BoltzmannGenerator(base, flow, energy, kT);
  *   TrainingConfig config = TrainingConfig.builder().steps(5000).batchSize(256)
  *           .learningRate(Schedule.cosine(1e-3, 100, 5000, 1e-5)).clipNorm(100)
- *           .weights(Schedule.constant(1), Schedule.ramp(2000, 4000, 0, 0.1))
+ *           .weights(Schedule.constant(1), Schedule.ramp(2000, 4000, 0, 0.1), Schedule.constant(0))
  *           .checkpoint(Path.of("run/checkpoint.zip"), 500).essSamples(1000).seed(1).build();
  *   new Trainer(bg, samples, config).addListener(p -&gt; System.out.println(p)).run();
  *   // later: Trainer.resume(Path.of("run/checkpoint.zip"), freshlyBuiltBg, samples).run();
