@@ -1,6 +1,9 @@
 package org.boltzmann4j.bg.coordinates;
 
+import java.util.List;
+import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -9,9 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forward maps the 3N-6 internal coordinates to Cartesian coordinates in the canonical frame
  * (reference atom r0 at the origin, r1 on the +x axis, r2 in the xy plane with y > 0); inverse
  * maps Cartesian coordinates in any frame to their internal coordinates, discarding position and
- * orientation. Not a {@link Transform} since its two sides differ in size ((n, 3N-6) and (n, 3N)),
- * but its passes are {@link Transform.Pass}es with the same contract, so it can close a flow on
- * the 3N-6 internal coordinates.
+ * orientation. Its two sides differ in size ((n, 3N-6) and (n, 3N): {@link #outputDimension()}),
+ * so it closes a flow on the 3N-6 internal coordinates.
  *
  * <p>log|det| of forward is that of the 3N-6 -> 3N-6 map from the internal coordinates to the
  * free Cartesian coordinates of the canonical frame (r1.x, r2.x, r2.y and all coordinates of the
@@ -19,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * negative at the internal coordinates of x. Adding log(b1^2 sin alpha) + log(b2 sin theta2) (the
  * rotational volume element) gives the full 3N map of {@link InternalCoordinates}.
  */
-public final class CanonicalInternalCoordinates {
+public final class CanonicalInternalCoordinates implements Transform {
 
     private final ZMatrix zMatrix;
     private final Nerf kernel;
@@ -40,22 +42,35 @@ public final class CanonicalInternalCoordinates {
     }
 
     /** 3N-6: the internal side. */
+    @Override
     public int dimension() {
         return 3 * zMatrix.atomCount() - 6;
     }
 
     /** 3N: the Cartesian side. */
-    public int cartesianDimension() {
+    @Override
+    public int outputDimension() {
         return 3 * zMatrix.atomCount();
     }
 
+    @Override
+    public DataType dataType() {
+        return DataType.DOUBLE;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of();
+    }
+
     /** Internal (n, 3N-6) -> canonical-frame Cartesian (n, 3N), log|det| of the 3N-6 map. */
+    @Override
     public Transform.Pass forwardPass(INDArray internal) {
         int n = Batches.requireBatch(internal, dimension(), "CanonicalInternalCoordinates.forward");
         double[] in = Batches.read(internal);
-        double[] x = new double[n * cartesianDimension()];
+        double[] x = new double[n * outputDimension()];
         double[] logDet = kernel.forward(in, x, n);
-        return new InternalCoordinates.KernelPass(kernel, true, in, x, n, Batches.matrix(x, n, cartesianDimension()),
+        return new InternalCoordinates.KernelPass(kernel, true, in, x, n, Batches.matrix(x, n, outputDimension()),
                 Batches.vector(logDet));
     }
 
@@ -63,8 +78,9 @@ public final class CanonicalInternalCoordinates {
      * Cartesian (n, 3N), any frame -> internal (n, 3N-6), minus the forward log|det|. Backward
      * returns dL/dx, which is invariant to rotations and translations (no force on the rigid body).
      */
+    @Override
     public Transform.Pass inversePass(INDArray x) {
-        int n = Batches.requireBatch(x, cartesianDimension(), "CanonicalInternalCoordinates.inverse");
+        int n = Batches.requireBatch(x, outputDimension(), "CanonicalInternalCoordinates.inverse");
         double[] in = Batches.read(x);
         double[] ic = new double[n * dimension()];
         double[] logDet = kernel.inverse(in, ic, n);
@@ -72,11 +88,4 @@ public final class CanonicalInternalCoordinates {
                 Batches.vector(logDet));
     }
 
-    public Transform.Result forward(INDArray internal) {
-        return forwardPass(internal).result();
-    }
-
-    public Transform.Result inverse(INDArray x) {
-        return inversePass(x).result();
-    }
 }

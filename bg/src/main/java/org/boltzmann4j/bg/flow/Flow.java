@@ -26,10 +26,10 @@ public final class Flow implements Transform {
         }
         Transform first = transforms.getFirst();
         for (int i = 1; i < transforms.size(); i++) {
-            Transform t = transforms.get(i);
-            if (t.dimension() != first.dimension() || t.dataType() != first.dataType()) {
-                throw new IllegalArgumentException("transform " + i + " is (" + t.dimension() + ", " + t.dataType()
-                        + "), transform 0 is (" + first.dimension() + ", " + first.dataType() + ")");
+            Transform t = transforms.get(i), previous = transforms.get(i - 1);
+            if (t.dimension() != previous.outputDimension() || t.dataType() != first.dataType()) {
+                throw new IllegalArgumentException("transform " + i + " takes (" + t.dimension() + ", " + t.dataType()
+                        + "), transform " + (i - 1) + " gives (" + previous.outputDimension() + ", " + first.dataType() + ")");
             }
         }
         this.transforms = List.copyOf(transforms);
@@ -46,6 +46,11 @@ public final class Flow implements Transform {
     @Override
     public int dimension() {
         return transforms.getFirst().dimension();
+    }
+
+    @Override
+    public int outputDimension() {
+        return transforms.getLast().outputDimension();
     }
 
     @Override
@@ -94,7 +99,7 @@ public final class Flow implements Transform {
     }
 
     private Pass run(INDArray input, boolean forward) {
-        int n = HostArrays.requireBatch(input, dimension(), dataType(), "Flow");
+        int n = HostArrays.requireBatch(input, forward ? dimension() : outputDimension(), dataType(), "Flow");
         List<Pass> passes = new ArrayList<>(transforms.size());
         INDArray current = input;
         INDArray logDet = Nd4j.zeros(DataType.DOUBLE, n);

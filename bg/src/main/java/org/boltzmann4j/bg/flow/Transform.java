@@ -10,7 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * An invertible map between latent points z and configurations x, applied to a batch, with the
  * log-determinant of its Jacobian and hand-written backward passes in both directions.
  *
- * <p>Shapes and types: inputs are matrices (n, {@link #dimension()}) of {@link #dataType()}
+ * <p>Shapes and types: latent points are matrices (n, {@link #dimension()}) and data points
+ * (n, {@link #outputDimension()}), of {@link #dataType()}
  * (float64 unless the transform was built for float32); an input of another shape or type is
  * rejected, never silently converted. Outputs have the input's shape and type. Log-determinants
  * are always float64 vectors of length n, because they become log-densities and importance
@@ -23,7 +24,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface Transform {
 
+    /** Size of the latent side: the input of forward, the output of inverse. */
     int dimension();
+
+    /**
+     * Size of the data side: the output of forward, the input of inverse. Equal to
+     * {@link #dimension()} for bijections of R^d; larger for the last map of a molecular flow,
+     * internal coordinates without the rigid body (3N-6) to Cartesian coordinates (3N), whose
+     * log-det is that of the 3N-6 map onto the free Cartesian coordinates of a canonical frame.
+     */
+    default int outputDimension() {
+        return dimension();
+    }
 
     DataType dataType();
 

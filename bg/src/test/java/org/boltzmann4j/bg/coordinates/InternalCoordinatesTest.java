@@ -293,7 +293,7 @@ class InternalCoordinatesTest {
             CanonicalInternalCoordinates ic = new CanonicalInternalCoordinates(m.zMatrix());
             InternalCoordinates full = new InternalCoordinates(m.zMatrix());
             int d = ic.dimension();
-            int d3 = ic.cartesianDimension();
+            int d3 = ic.outputDimension();
             int[] ref = m.zMatrix().referenceAtoms();
             // free coordinates: r1.x, r2.x, r2.y and everything of the other atoms
             int[] free = new int[d];
@@ -421,7 +421,7 @@ class InternalCoordinatesTest {
             for (int s = 0; s < 4; s++) {
                 System.arraycopy(z, s * ic.dimension(), zc, s * d, d);
             }
-            assertBackwardMatchesFiniteDifferences(can::forwardPass, zc, 4, can.cartesianDimension(), 11, 1e-6, new int[0]);
+            assertBackwardMatchesFiniteDifferences(can::forwardPass, zc, 4, can.outputDimension(), 11, 1e-6, new int[0]);
         }
     }
 
@@ -450,7 +450,7 @@ class InternalCoordinatesTest {
         }
         double[] g = host(can.inversePass(matrix(x, n)).backward(matrix(w, n),
                 Nd4j.create(new double[] {1, -2, 3}, new long[] {n}, DataType.DOUBLE)));
-        int d3 = can.cartesianDimension();
+        int d3 = can.outputDimension();
         for (int s = 0; s < n; s++) {
             double[] force = new double[3];
             double[] torque = new double[3];
