@@ -44,9 +44,9 @@ public final class BoltzmannGenerator {
         if (!(kT > 0) || !Double.isFinite(kT)) {
             throw new IllegalArgumentException("kT must be positive and finite: " + kT);
         }
-        if (base.dimension() != flow.dimension() || energy.dimension() != flow.dimension()) {
+        if (base.dimension() != flow.dimension() || energy.dimension() != flow.outputDimension()) {
             throw new IllegalArgumentException("dimensions differ: base " + base.dimension() + ", flow "
-                    + flow.dimension() + ", energy " + energy.dimension());
+                    + flow.dimension() + " -> " + flow.outputDimension() + ", energy " + energy.dimension());
         }
         this.kT = kT;
     }
@@ -86,8 +86,9 @@ public final class BoltzmannGenerator {
         return kT;
     }
 
+    /** Size of a configuration x (the flow's data side; the latent side may be smaller). */
     public int dimension() {
-        return flow.dimension();
+        return flow.outputDimension();
     }
 
     /**
@@ -114,7 +115,12 @@ public final class BoltzmannGenerator {
     /** log q(x) = log p_Z(F^-1(x)) + log|det dF^-1/dx|, float64 (n); x is float64 (n, dim). */
     public INDArray logQ(INDArray x) {
         requireDouble(x);
-        Transform.Result r = flow.inverse(toFlow(x));
+        return logQ(base, flow, x);
+    }
+
+    /** The model density of a base and flow alone (no target energy needed), as {@link #logQ(INDArray)}. */
+    public static INDArray logQ(Distribution base, Transform flow, INDArray x) {
+        Transform.Result r = flow.inverse(x.dataType() == flow.dataType() ? x : x.castTo(flow.dataType()));
         return base.logProb(toDouble(r.output())).addi(r.logDet());
     }
 

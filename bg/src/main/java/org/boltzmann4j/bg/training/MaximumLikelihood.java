@@ -75,8 +75,8 @@ public final class MaximumLikelihood implements Loss {
         if (x == null) {
             throw new IllegalArgumentException("maximum likelihood needs a data batch");
         }
-        if (x.rank() != 2 || x.size(1) != flow.dimension() || x.size(0) == 0) {
-            throw new IllegalArgumentException("data batch must be (n > 0, " + flow.dimension() + "), got "
+        if (x.rank() != 2 || x.size(1) != flow.outputDimension() || x.size(0) == 0) {
+            throw new IllegalArgumentException("data batch must be (n > 0, " + flow.outputDimension() + "), got "
                     + java.util.Arrays.toString(x.shape()));
         }
         return x;

@@ -1,0 +1,165 @@
+package org.boltzmann4j.bg.generator;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.boltzmann4j.bg.coordinates.CanonicalInternalCoordinates;
+import org.boltzmann4j.bg.coordinates.InternalCoordinateLayout;
+import org.boltzmann4j.bg.coordinates.ZMatrix;
+import org.boltzmann4j.bg.flow.CircularShift;
+import org.boltzmann4j.bg.flow.CouplingMask;
+import org.boltzmann4j.bg.flow.Distribution;
+import org.boltzmann4j.bg.flow.ElementwiseAffine;
+import org.boltzmann4j.bg.flow.Flow;
+import org.boltzmann4j.bg.flow.Permutation;
+import org.boltzmann4j.bg.flow.ProductDistribution;
+import org.boltzmann4j.bg.flow.RationalQuadraticSplineCoupling;
+import org.boltzmann4j.bg.flow.Transform;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Assembles the flow of a molecular Boltzmann generator, latent side first:
+ *
+ * <pre>
+ * z ~ N(0, 1) x U(-pi, pi)^torsions
+ *   -> spline couplings (circular splines on torsions), a random permutation after every second
+ *   -> torsions rotated back from their circular means          (CircularShift)
+ *   -> bonds and angles scaled back from their standardisation  (ElementwiseAffine, fixed)
+ *   -> Cartesian coordinates in the canonical frame             (CanonicalInternalCoordinates)
+ * </pre>
+ *
+ * In Cartesian mode the couplings act on the standardised 3N coordinates and the last map is the
+ * standardisation. Everything but the couplings is fixed: {@link Normalization} holds its
+ * numbers, fitted on data (or on one structure for training by energy alone) and saved with the
+ * model, so that a loaded model rebuilds the identical flow.
+ */
+public final class MolecularFlow {
+    private MolecularFlow() {}
+
+    /**
+     * Fixed normalisation: x = z * exp(logScale) + shift on the standardised coordinates, and
+     * a rotation of each circular coordinate by circularShift (0 elsewhere).
+     */
+    public record Normalization(double[] shift, double[] logScale, double[] circularShift) {
+        public Normalization {
+            if (shift.length != logScale.length || shift.length != circularShift.length)
+                throw new IllegalArgumentException("normalisation arrays differ in length");
+            shift = shift.clone();
+            logScale = logScale.clone();
+            circularShift = circularShift.clone();
+        }
+    }
+
+    /** The base density and the flow z -> x. */
+    public record Built(Distribution base, Flow flow, boolean[] circular) {}
+
+    /**
+     * Which flow coordinates are circular: the torsions in internal mode, none in Cartesian mode
+     * (where zMatrix may be null).
+     */
+    public static boolean[] circular(int atoms, ZMatrix zMatrix, FlowArchitecture architecture) {
+        if (architecture.coordinates().equals("cartesian")) return new boolean[3 * atoms];
+        InternalCoordinateLayout layout = new CanonicalInternalCoordinates(zMatrix).layout();
+        boolean[] circular = new boolean[layout.dimension()];
+        for (int i : layout.torsionIndices()) circular[i] = true;
+        return circular;
+    }
+
+    /**
+     * Normalisation fitted on configurations x (n, 3N) in nm: means and standard deviations of the
+     * bonds and angles (internal) or coordinates (Cartesian), circular means of the torsions.
+     */
+    public static Normalization fit(int atoms, ZMatrix zMatrix, FlowArchitecture architecture, INDArray x) {
+        boolean[] circular = circular(atoms, zMatrix, architecture);
+        if (architecture.coordinates().equals("cartesian")) {
+            ElementwiseAffine standard = ElementwiseAffine.standardizing(x, DataType.DOUBLE);
+            return new Normalization(read(standard.shift()), read(standard.logScale()), new double[circular.length]);
+        }
+        CanonicalInternalCoordinates coordinates = new CanonicalInternalCoordinates(zMatrix);
+        INDArray ic = coordinates.inverse(x).output();
+        ElementwiseAffine standard = coordinates.layout().standardization(ic);
+        double[] circularShift = CircularShift.centering(ic, circular, DataType.DOUBLE).shift();
+        return new Normalization(read(standard.shift()), read(standard.logScale()), circularShift);
+    }
+
+    /**
+     * Normalisation around one structure (nm, 3N), for training by energy without data: bonds
+     * centred on the structure's with a standard deviation of 0.005 nm, angles with 0.05 rad
+     * (about what 300 K gives for bonds to heavy atoms), torsions centred on the structure's.
+     * Cartesian: centred on the structure with 0.05 nm.
+     */
+    public static Normalization around(int atoms, ZMatrix zMatrix, FlowArchitecture architecture, double[] structure) {
+        boolean[] circular = circular(atoms, zMatrix, architecture);
+        int d = circular.length;
+        double[] shift = new double[d], logScale = new double[d], circularShift = new double[d];
+        if (architecture.coordinates().equals("cartesian")) {
+            for (int j = 0; j < d; j++) {
+                shift[j] = structure[j];
+                logScale[j] = Math.log(0.05);
+            }
+            return new Normalization(shift, logScale, circularShift);
+        }
+        CanonicalInternalCoordinates coordinates = new CanonicalInternalCoordinates(zMatrix);
+        double[] ic = read(coordinates.inverse(Nd4j.createFromArray(new double[][] {structure})).output());
+        InternalCoordinateLayout layout = coordinates.layout();
+        for (int i : layout.bondIndices()) {
+            shift[i] = ic[i];
+            logScale[i] = Math.log(0.005);
+        }
+        for (int i : layout.angleIndices()) {
+            shift[i] = ic[i];
+            logScale[i] = Math.log(0.05);
+        }
+        for (int i : layout.torsionIndices()) circularShift[i] = ic[i];
+        return new Normalization(shift, logScale, circularShift);
+    }
+
+    public static Built build(int atoms, ZMatrix zMatrix, FlowArchitecture architecture, Normalization normalization) {
+        boolean[] dataFlags = circular(atoms, zMatrix, architecture);
+        int d = dataFlags.length;
+        if (normalization.shift().length != d)
+            throw new IllegalArgumentException("normalisation has " + normalization.shift().length + " coordinates, the flow " + d);
+        // Permutations first, so that the circular flags can be carried from the data side back to
+        // the latent side: the base density must know which latent coordinates are circular.
+        int couplings = architecture.couplings();
+        List<Permutation> permutations = new ArrayList<>();
+        for (int i = 1; i < couplings - 1; i += 2) permutations.add(Permutation.random(d, architecture.seed() * 1_000_003L + i));
+        boolean[] flags = dataFlags.clone();
+        for (int p = permutations.size() - 1; p >= 0; p--) flags = unpermute(permutations.get(p), flags);
+        boolean[] latentFlags = flags.clone();
+
+        List<Transform> layers = new ArrayList<>();
+        int nextPermutation = 0;
+        for (int i = 0; i < couplings; i++) {
+            layers.add(RationalQuadraticSplineCoupling.builder(CouplingMask.alternating(flags, i % 2), architecture.seed() + 7919L * i)
+                    .bins(architecture.bins()).bound(architecture.splineBound()).hidden(architecture.hidden()).build());
+            if (i % 2 == 1 && nextPermutation < permutations.size()) {
+                Permutation permutation = permutations.get(nextPermutation++);
+                layers.add(permutation);
+                flags = permutation.permute(flags);
+            }
+        }
+        if (!java.util.Arrays.equals(flags, dataFlags)) throw new IllegalStateException("circular flags lost their way through the permutations");
+        if (architecture.coordinates().equals("internal")) {
+            layers.add(new CircularShift(normalization.circularShift(), dataFlags, DataType.DOUBLE));
+            layers.add(ElementwiseAffine.fixed(normalization.shift(), normalization.logScale(), DataType.DOUBLE));
+            layers.add(new CanonicalInternalCoordinates(zMatrix));
+        } else {
+            layers.add(ElementwiseAffine.fixed(normalization.shift(), normalization.logScale(), DataType.DOUBLE));
+        }
+        return new Built(ProductDistribution.normalAndCircle(latentFlags), new Flow(layers), latentFlags);
+    }
+
+    /** The flags of a permutation's inputs, given those of its outputs (output[i] = input[order[i]]). */
+    private static boolean[] unpermute(Permutation permutation, boolean[] outputFlags) {
+        int[] order = permutation.order();
+        boolean[] input = new boolean[order.length];
+        for (int i = 0; i < order.length; i++) input[order[i]] = outputFlags[i];
+        return input;
+    }
+
+    private static double[] read(INDArray a) {
+        return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    }
+}

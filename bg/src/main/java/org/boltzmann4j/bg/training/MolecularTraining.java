@@ -1,0 +1,120 @@
+package org.boltzmann4j.bg.training;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.boltzmann4j.bg.energy.CountingEnergy;
+import org.boltzmann4j.bg.energy.OpenMMEnergy;
+import org.boltzmann4j.bg.energy.RegularizedEnergy;
+import org.boltzmann4j.bg.generator.BoltzmannGenerator;
+import org.boltzmann4j.bg.generator.MolecularModel;
+import org.boltzmann4j.bg.io.Frames;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains a {@link MolecularModel} against its OpenMM System: by example (maximum likelihood on
+ * MD frames), by energy (reverse KL with OpenMM energies and forces), or mixed (by example
+ * throughout, the energy term ramped in over the middle third of the run, as in Noé et al. 2019).
+ * Parameters and optimizer state go to {@code out/parameters.zip} every {@link Plan#checkpointInterval}
+ * steps, from which a killed run resumes bit-identically; model.json records how it was trained,
+ * including the number of OpenMM energy evaluations spent.
+ */
+public final class MolecularTraining {
+    private MolecularTraining() {}
+
+    /**
+     * @param by "example", "energy" or "mixed"
+     * @param energyWeight weight of the reverse KL term relative to maximum likelihood in "mixed"
+     * @param energyCutoffKjMol energies above it are continued log-linearly for the energy loss
+     * @param essSamples flow samples whose ESS is reported at each evaluation (OpenMM evaluations
+     *     too; 0 for none)
+     */
+    public record Plan(String by, int steps, int batchSize, double learningRate, long seed, double energyWeight,
+            double energyCutoffKjMol, double clipNorm, int evaluationInterval, int checkpointInterval, int essSamples) {
+        public Plan {
+            if (!by.equals("example") && !by.equals("energy") && !by.equals("mixed"))
+                throw new IllegalArgumentException("--by must be example, energy or mixed, got " + by);
+            if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+            if (batchSize < 2) throw new IllegalArgumentException("--batch must be >= 2, got " + batchSize);
+            if (!(learningRate > 0)) throw new IllegalArgumentException("--learning-rate must be > 0, got " + learningRate);
+        }
+
+        public boolean needsData() {
+            return !by.equals("energy");
+        }
+
+        public boolean needsEnergy() {
+            return !by.equals("example") || essSamples > 0;
+        }
+
+        TrainingConfig config(Path checkpoint) {
+            Schedule example, energy;
+            switch (by) {
+                case "example" -> {
+                    example = Schedule.constant(1);
+                    energy = Schedule.constant(0);
+                }
+                case "energy" -> {
+                    example = Schedule.constant(0);
+                    energy = Schedule.constant(1);
+                }
+                default -> {
+                    example = Schedule.constant(1);
+                    energy = Schedule.ramp(steps / 3, 2L * steps / 3, 0, energyWeight);
+                }
+            }
+            return TrainingConfig.builder().steps(steps).batchSize(batchSize)
+                    .learningRate(Schedule.cosine(learningRate, Math.min(200, steps / 10), steps, learningRate / 100))
+                    .clipNorm(clipNorm).weights(example, energy, Schedule.constant(0)).seed(seed).heldOutFraction(needsData() ? 0.1 : 0)
+                    .evaluationInterval(evaluationInterval).essSamples(essSamples).checkpoint(checkpoint, checkpointInterval).build();
+        }
+    }
+
+    /** The energy evaluations spent and the last progress report. */
+    public record Result(long energyEvaluations, double seconds, Trainer.Progress last) {}
+
+    /**
+     * Trains the model and saves it into {@code out} (model.json, system.xml, structure.pdb,
+     * parameters.zip).
+     *
+     * @param data MD frames (nm) for training by example; null for training by energy only
+     * @param resume continue from out/parameters.zip instead of starting anew
+     */
+    public static Result train(MolecularModel model, Frames data, Plan plan, String platform, int threads, Path out, boolean resume,
+            Trainer.Listener listener) throws IOException {
+        if (plan.needsData() && (data == null || data.frames() < 10))
+            throw new IllegalArgumentException("training " + (plan.by().equals("mixed") ? "mixed" : "by example") + " needs MD frames (at least 10), got "
+                    + (data == null ? "none" : data.frames()));
+        if (data != null && data.atoms() != model.atoms())
+            throw new IllegalArgumentException("the data have " + data.atoms() + " atoms, the system " + model.atoms());
+        Files.createDirectories(out);
+        model.save(out);
+        Path checkpoint = out.resolve(MolecularModel.PARAMETERS);
+        long start = System.nanoTime();
+        try (OpenMMEnergy openmm = new OpenMMEnergy(model.systemXml(), platform, Map.of(), threads)) {
+            CountingEnergy counted = new CountingEnergy(RegularizedEnergy.of(openmm, plan.energyCutoffKjMol()));
+            BoltzmannGenerator generator = model.generator(counted);
+            INDArray x = plan.needsData() ? Nd4j.createFromArray(data.xyz()).reshape('c', data.frames(), 3L * data.atoms()) : null;
+            Trainer trainer = resume ? Trainer.resume(checkpoint, generator, x) : new Trainer(generator, x, plan.config(checkpoint));
+            if (listener != null) trainer.addListener(listener);
+            Trainer.Progress last = trainer.run();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long previous = resume ? model.training().path("energy_evaluations").asLong(0) : 0;
+            var info = model.training();
+            info.put("by", plan.by()).put("steps", plan.steps()).put("batch_size", plan.batchSize()).put("learning_rate", plan.learningRate())
+                    .put("seed", plan.seed()).put("energy_weight", plan.by().equals("mixed") ? plan.energyWeight() : plan.by().equals("energy") ? 1 : 0)
+                    .put("energy_cutoff_kjmol", plan.energyCutoffKjMol()).put("platform", platform)
+                    .put("energy_evaluations", previous + counted.evaluations())
+                    .put("data_frames", data == null ? 0 : data.frames())
+                    .put("wall_seconds", (resume ? model.training().path("wall_seconds").asDouble(0) : 0) + seconds);
+            if (last != null) {
+                if (Double.isFinite(last.heldOutNll())) info.put("held_out_nll_nats", last.heldOutNll());
+                if (Double.isFinite(last.ess())) info.put("ess", last.ess());
+            }
+            model.save(out);
+            return new Result(counted.evaluations(), seconds, last);
+        }
+    }
+}
