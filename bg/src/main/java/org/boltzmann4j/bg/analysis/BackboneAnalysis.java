@@ -66,8 +66,6 @@ import org.boltzmann4j.bg.io.Topology;
  */
 public final class BackboneAnalysis {
 
-    /** kJ/mol/K (the DESIGN's kT = 0.0083144626 T). */
-    static final double MOLAR_GAS_CONSTANT_KJMOL_K = 0.0083144626;
 
     public static final String JSON = "analysis.json";
     public static final String RAMACHANDRAN_PNG = "ramachandran.png";
@@ -116,7 +114,7 @@ public final class BackboneAnalysis {
                          AutocorrelationTime.Result autocorrelation, double[] energiesKjMol, Options options) {
 
         public double ktKjMol() {
-            return MOLAR_GAS_CONSTANT_KJMOL_K * temperatureK;
+            return org.boltzmann4j.bg.energy.ThermalEnergy.kT(temperatureK);
         }
 
         /** The names of the files {@link #write} writes, analysis.json last. */

@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.boltzmann4j.bg.analysis.KishEss;
 import org.boltzmann4j.bg.energy.Energy;
+import org.boltzmann4j.bg.energy.ThermalEnergy;
 import org.boltzmann4j.bg.flow.Distribution;
 import org.boltzmann4j.bg.flow.Transform;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,9 +26,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and its outputs cast back.
  */
 public final class BoltzmannGenerator {
-
-    /** The molar gas constant R in kJ/(mol K) (CODATA 2018), so kT = R T per mole. */
-    public static final double MOLAR_GAS_CONSTANT = 0.0083144626;
 
     private final Distribution base;
     private final Transform flow;
@@ -53,16 +51,9 @@ public final class BoltzmannGenerator {
 
     /** A generator at temperature {@code kelvin}: kT = 0.0083144626 * T kJ/mol. */
     public static BoltzmannGenerator atTemperature(Distribution base, Transform flow, Energy energy, double kelvin) {
-        return new BoltzmannGenerator(base, flow, energy, kT(kelvin));
+        return new BoltzmannGenerator(base, flow, energy, ThermalEnergy.kT(kelvin));
     }
 
-    /** kT in kJ/mol at {@code kelvin}. */
-    public static double kT(double kelvin) {
-        if (!(kelvin > 0)) {
-            throw new IllegalArgumentException("temperature must be positive: " + kelvin + " K");
-        }
-        return MOLAR_GAS_CONSTANT * kelvin;
-    }
 
     /** The same base and flow (shared, not copied) with another target energy or kT. */
     public BoltzmannGenerator with(Energy otherEnergy, double otherKT) {
@@ -100,17 +91,24 @@ public final class BoltzmannGenerator {
     }
 
     public Samples sample(int n, RandomGenerator rng) {
+        Proposals p = propose(base, flow, n, rng);
+        INDArray energies = energy.evaluate(p.x(), false).energies().castTo(DataType.DOUBLE);
+        INDArray logW = energies.div(-kT).subi(p.logQ());
+        return new Samples(p.z(), p.x(), p.logQ(), energies, logW);
+    }
+
+    /** Draws from a base and flow alone, without the energy: z, x (float64) and log q(x). */
+    public static Proposals propose(Distribution base, Transform flow, int n, RandomGenerator rng) {
         if (n <= 0) {
             throw new IllegalArgumentException("sample count must be positive: " + n);
         }
         INDArray z = base.sample(n, rng);
-        Transform.Result r = flow.forward(toFlow(z));
-        INDArray x = toDouble(r.output());
-        INDArray logQ = base.logProb(z).subi(r.logDet());
-        INDArray energies = energy.evaluate(x, false).energies().castTo(DataType.DOUBLE);
-        INDArray logW = energies.div(-kT).subi(logQ);
-        return new Samples(z, x, logQ, energies, logW);
+        Transform.Result r = flow.forward(z.dataType() == flow.dataType() ? z : z.castTo(flow.dataType()));
+        return new Proposals(z, toDouble(r.output()), base.logProb(z).subi(r.logDet()));
     }
+
+    /** Latent points, configurations and their model log-density, float64. */
+    public record Proposals(INDArray z, INDArray x, INDArray logQ) {}
 
     /** log q(x) = log p_Z(F^-1(x)) + log|det dF^-1/dx|, float64 (n); x is float64 (n, dim). */
     public INDArray logQ(INDArray x) {
@@ -133,10 +131,6 @@ public final class BoltzmannGenerator {
     /** log w = -U(x)/kT - log q(x) of given configurations, float64 (n). */
     public INDArray logWeights(INDArray x) {
         return reducedEnergy(x).negi().subi(logQ(x));
-    }
-
-    private INDArray toFlow(INDArray a) {
-        return a.dataType() == flow.dataType() ? a : a.castTo(flow.dataType());
     }
 
     private static INDArray toDouble(INDArray a) {

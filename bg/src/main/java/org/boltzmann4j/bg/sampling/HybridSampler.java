@@ -84,7 +84,7 @@ public final class HybridSampler {
         }
 
         public double kT() {
-            return MdSettings.BOLTZMANN_KJ_MOL_K * temperatureK;
+            return org.boltzmann4j.bg.energy.ThermalEnergy.kT(temperatureK);
         }
     }
 
@@ -396,7 +396,7 @@ public final class HybridSampler {
         }
 
         void record(long at, String move, boolean accepted, double du, double dlogq) throws IOException {
-            String phi = phiAtoms == null ? "" : String.format(Locale.ROOT, "%.6f", Dihedral.angle(x, phiAtoms[0], phiAtoms[1], phiAtoms[2], phiAtoms[3]));
+            String phi = phiAtoms == null ? "" : String.format(Locale.ROOT, "%.6f", Dihedral.angle(x, 3 * phiAtoms[0], 3 * phiAtoms[1], 3 * phiAtoms[2], 3 * phiAtoms[3]));
             moves.write(String.format(Locale.ROOT, "%d,%s,%d,%.6f,%s,%s%n", at, move, accepted ? 1 : 0, du,
                     Double.isNaN(dlogq) ? "" : String.format(Locale.ROOT, "%.6f", dlogq), phi));
             movesLines++;

@@ -26,13 +26,10 @@ public record MdSettings(long steps, double dtPs, double temperatureK, double fr
         properties = Map.copyOf(properties);
     }
 
-    /** Boltzmann's constant times temperature, kJ/mol. */
+    /** kT in kJ/mol. */
     public double kT() {
-        return BOLTZMANN_KJ_MOL_K * temperatureK;
+        return org.boltzmann4j.bg.energy.ThermalEnergy.kT(temperatureK);
     }
-
-    /** k_B in kJ/mol/K (CODATA, as OpenMM uses). */
-    public static final double BOLTZMANN_KJ_MOL_K = 0.0083144626;
 
     private static void require(boolean ok, String message) {
         if (!ok) throw new IllegalArgumentException(message);

@@ -156,7 +156,7 @@ public final class MolecularDynamics {
             double[] x = context.positions();
             dcd.write(x);
             energies.append(state.potentialKjMol());
-            double temperature = 2 * state.kineticKjMol() / (dof * MdSettings.BOLTZMANN_KJ_MOL_K);
+            double temperature = 2 * state.kineticKjMol() / (dof * org.boltzmann4j.bg.energy.ThermalEnergy.MOLAR_GAS_CONSTANT_KJ_MOL_K);
             log.write(String.format(java.util.Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.4f,%.3f%n", step, state.timePs(), state.potentialKjMol(),
                     state.kineticKjMol(), temperature, nsPerDay));
             log.flush();

@@ -24,7 +24,7 @@ class BoltzmannGeneratorTest {
 
     @Test
     void kTFromKelvin() {
-        assertEquals(2.49433878, BoltzmannGenerator.kT(300), 1e-8);
+        assertEquals(2.49433878, org.boltzmann4j.bg.energy.ThermalEnergy.kT(300), 1e-8);
         assertEquals(2.49433878, BoltzmannGenerator.atTemperature(Distribution.standardNormal(2),
                 TestFlows.randomMixed2d(1), DoubleWell2D.noe2019(), 300).kT(), 1e-8);
     }
@@ -97,7 +97,7 @@ class BoltzmannGeneratorTest {
                 TestFlows.randomMixed2d(1), DoubleWell2D.noe2019(), 1));
         assertThrows(IllegalArgumentException.class, () -> new BoltzmannGenerator(Distribution.standardNormal(2),
                 TestFlows.randomMixed2d(1), DoubleWell2D.noe2019(), 0));
-        assertThrows(IllegalArgumentException.class, () -> BoltzmannGenerator.kT(-1));
+        assertThrows(IllegalArgumentException.class, () -> org.boltzmann4j.bg.energy.ThermalEnergy.kT(-1));
         BoltzmannGenerator bg = new BoltzmannGenerator(Distribution.standardNormal(2), TestFlows.randomMixed2d(1),
                 DoubleWell2D.noe2019(), 1);
         assertThrows(IllegalArgumentException.class,

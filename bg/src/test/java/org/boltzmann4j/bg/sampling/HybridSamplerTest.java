@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * acceptance rule (e.g. dropping the q ratio) exceeds it many times over (checked below).
  */
 class HybridSamplerTest {
-    static final double A = 6, S = 0.1, KT = MdSettings.BOLTZMANN_KJ_MOL_K * 300;
+    static final double A = 6, S = 0.1, KT = org.boltzmann4j.bg.energy.ThermalEnergy.kT(300);
     static final int BINS = 16;
     static final double LO = -0.16, HI = 0.16;
     @TempDir Path dir;
