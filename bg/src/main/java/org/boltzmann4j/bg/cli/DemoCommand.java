@@ -1,63 +1,155 @@
 package org.boltzmann4j.bg.cli;
 
-import java.io.InputStream;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.boltzmann4j.bg.analysis.GeneratorEvaluation;
 import org.boltzmann4j.bg.energy.OpenMMEnergy;
+import org.boltzmann4j.bg.generator.FlowArchitecture;
+import org.boltzmann4j.bg.generator.MolecularFlow;
+import org.boltzmann4j.bg.generator.MolecularModel;
+import org.boltzmann4j.bg.generator.SampleSet;
 import org.boltzmann4j.bg.io.AtomicFile;
-import org.boltzmann4j.bg.io.Coordinates;
+import org.boltzmann4j.bg.io.Dcd;
 import org.boltzmann4j.bg.io.Frames;
-import org.boltzmann4j.bg.io.Npy;
+import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.systems.MolecularSystem;
+import org.boltzmann4j.bg.training.MolecularTraining;
+import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The main job on bundled data: scores the bundled alanine dipeptide MD samples (aldp-implicit, 300 K)",
-                "with OpenMM through the Java bindings and writes samples.dcd, energies.npy (kJ/mol) and forces.npy (kJ/mol/nm)."})
+        description = {"The main job: a Boltzmann generator for alanine dipeptide (bundled aldp-implicit, 300 K) from end to end.",
+                "Runs two independent MD replicas (one to train on, one held out as reference), trains the flow (mixed: by example",
+                "and by energy), draws and reweights samples, evaluates them against the held-out MD and writes everything under",
+                "--out: md/, model/, samples/, report/ (metrics.json, PNG plots, report.md) and demo.json (the budget spent).",
+                "About 15 minutes on 2 cores; --quick about 3."})
 final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "A first look: short MD, the quick flow, fewer steps and samples.")
+    boolean quick;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: a new demo-<time> folder here).")
     Path out;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Contexts evaluating in parallel (default: one per core).")
+    @Option(names = "--md-ps", paramLabel = "PS", description = "MD length per replica in ps, a frame every 0.1 ps (default: 3000, quick: 400).")
+    Integer mdPs;
+
+    @Option(names = "--train-steps", paramLabel = "N", description = "Training steps (default: 4000, quick: 600).")
+    Integer trainSteps;
+
+    @Option(names = "--by", defaultValue = "mixed", paramLabel = "example|energy|mixed", description = "How to train (default: ${DEFAULT-VALUE}).")
+    String by;
+
+    @Option(names = "--samples", paramLabel = "N", description = "Flow samples to draw and evaluate (default: 20000, quick: 5000).")
+    Integer samples;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of MD, training and sampling (default: ${DEFAULT-VALUE}).")
+    int seed;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "OpenMM contexts in parallel (default: one per core).")
     int threads;
 
     @Override
     public Integer call() throws Exception {
         if (threads < 0) throw new Main.UsageException("--threads must be >= 0, got " + threads);
+        int ps = mdPs != null ? mdPs : quick ? 400 : 3000;
+        int steps = trainSteps != null ? trainSteps : quick ? 600 : 4000;
+        int n = samples != null ? samples : quick ? 5000 : 20000;
+        if (ps < 10 || steps < 1 || n < 100) throw new Main.UsageException("need --md-ps >= 10, --train-steps >= 1, --samples >= 100");
         Path dir = out != null ? out : Path.of("demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (Files.exists(dir.resolve("report").resolve("metrics.json"))) throw new Main.UsageException(dir + " already holds a finished demo; choose another --out");
         Files.createDirectories(dir);
-        Path samples = dir.resolve("samples.dcd");
-        try (InputStream in = MolecularSystem.class.getResourceAsStream("/org/boltzmann4j/bg/systems/aldp-implicit-md.dcd")) {
-            if (in == null) throw new IllegalStateException("bundled samples aldp-implicit-md.dcd are missing from the jar");
-            byte[] bytes = in.readAllBytes();
-            AtomicFile.write(samples, o -> o.write(bytes));
-        }
-        Frames frames = Coordinates.load(samples);
-        MolecularSystem system = MolecularSystem.bundled("aldp-implicit");
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode budget = json.createObjectNode();
+        budget.put("system", "aldp-implicit").put("temperature_k", 300).put("seed", seed).put("preset", quick ? "quick" : "standard");
         long start = System.nanoTime();
-        OpenMMEnergy.Scores scores;
-        String platform;
-        int used;
-        try (OpenMMEnergy energy = new OpenMMEnergy(system, "Reference", Map.of(), threads);
-                Progress progress = new Progress("demo", frames.frames(), "configs")) {
-            scores = energy.score(frames.xyz(), frames.frames(), true, progress::stepTo);
-            platform = energy.pool().platformName();
-            used = energy.pool().threads();
+
+        // 1. MD: two independent replicas in parallel processes, 1 fs steps, a frame every 0.1 ps
+        // (the flow overfits a few hundred frames; tens of thousands of correlated ones train it).
+        System.err.printf("demo: [1/4] MD, 2 replicas x %d ps (aldp-implicit, 300 K, Langevin 1/ps, 1 fs)%n", ps);
+        Path md = dir.resolve("md");
+        List<List<String>> runs = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            Path replica = md.resolve(String.format("replica-%03d", r));
+            List<String> args = new ArrayList<>(List.of("md", "--system", "aldp-implicit", "--steps", Long.toString(1000L * ps), "--save-every", "100",
+                    "--seed", Integer.toString(seed * 2 + r), "--out", replica.toString()));
+            if (Files.exists(replica.resolve("checkpoint.b4j"))) args.add("--resume"); // a killed demo continues its MD
+            runs.add(args);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Npy.write(dir.resolve("energies.npy"), scores.energies(), frames.frames());
-        Npy.write(dir.resolve("forces.npy"), scores.forces(), frames.frames(), frames.atoms(), 3);
-        var stats = new org.apache.commons.math3.stat.descriptive.DescriptiveStatistics(scores.energies());
-        System.out.printf("Scored %d alanine dipeptide configurations (aldp-implicit, %d atoms) on OpenMM %s, %d threads, %.3f s%n",
-                frames.frames(), frames.atoms(), platform, used, seconds);
-        System.out.printf("Potential energy: mean %.2f kJ/mol, std %.2f, min %.2f, max %.2f%n", stats.getMean(),
-                stats.getStandardDeviation(), stats.getMin(), stats.getMax());
-        System.out.println("Wrote " + dir.resolve("samples.dcd") + ", " + dir.resolve("energies.npy") + ", " + dir.resolve("forces.npy"));
+        int code = ChildProcesses.runAll(runs, List.of("[md 0] ", "[md 1] "), 2);
+        if (code != 0) throw new IllegalStateException("MD failed (exit code " + code + "); see the lines above");
+        Frames training = Dcd.read(md.resolve("replica-000/trajectory.dcd")).frames();
+        Frames reference = Dcd.read(md.resolve("replica-001/trajectory.dcd")).frames();
+        double mdSeconds = (System.nanoTime() - start) / 1e9;
+        budget.put("md_ps_per_replica", ps).put("md_replicas", 2).put("md_frames_training", training.frames())
+                .put("md_frames_reference", reference.frames()).put("md_wall_seconds", mdSeconds);
+
+        // 2. Train.
+        System.err.printf("demo: [2/4] training %s, %d steps on %d MD frames%n", by, steps, training.frames());
+        long t1 = System.nanoTime();
+        MolecularSystem system = MolecularSystem.bundled("aldp-implicit");
+        Pdb.Structure structure = Pdb.parse(system.pdb().orElseThrow(), "aldp-implicit.pdb");
+        FlowArchitecture architecture = quick ? FlowArchitecture.quick("internal", seed) : FlowArchitecture.standard("internal", seed);
+        var zMatrix = MolecularModel.zMatrixOf(structure.topology());
+        int atoms = structure.topology().atomCount();
+        var normalization = MolecularFlow.fit(atoms, zMatrix, architecture,
+                Nd4j.createFromArray(training.xyz()).reshape('c', training.frames(), 3L * atoms));
+        MolecularModel model = new MolecularModel(system.name(), system.systemXml(), structure.topology(), structure.frames().frame(0), architecture,
+                normalization, 300);
+        var plan = new MolecularTraining.Plan(by, steps, 256, 1e-3, seed, 0.1, 1e3, 100, Math.max(1, Math.min(250, steps / 10)),
+                Math.max(1, Math.min(500, steps / 4)), 512);
+        MolecularTraining.Result trained;
+        try (Progress progress = new Progress("train", steps, "steps")) {
+            trained = MolecularTraining.train(model, training, plan, "Reference", threads, dir.resolve("model"), false,
+                    p -> progress.stepTo(p.step(), String.format("loss %.3f, held-out NLL %.2f, ESS %.3f", p.meanLoss(), p.heldOutNll(), p.ess())));
+        }
+        budget.put("train_by", by).put("train_steps", steps).put("train_batch", 256).put("flow", quick ? "quick" : "standard")
+                .put("train_energy_evaluations", trained.energyEvaluations()).put("train_wall_seconds", (System.nanoTime() - t1) / 1e9);
+
+        // 3. Sample and reweight.
+        System.err.printf("demo: [3/4] %d samples%n", n);
+        long t2 = System.nanoTime();
+        SampleSet set;
+        double[] mdEnergies;
+        try (OpenMMEnergy energy = new OpenMMEnergy(system, "Reference", Map.of(), threads);
+                Progress progress = new Progress("sample", n, "samples")) {
+            set = model.sample(n, seed + 1000L, energy, progress::stepTo);
+            mdEnergies = energy.score(reference.xyz(), reference.frames(), false, done -> {}).energies();
+        }
+        set.write(dir.resolve("samples"));
+        budget.put("samples", n).put("sample_energy_evaluations", n + reference.frames()).put("sample_wall_seconds", (System.nanoTime() - t2) / 1e9);
+
+        // 4. Evaluate against the held-out replica.
+        System.err.println("demo: [4/4] evaluation against the held-out MD replica");
+        var report = GeneratorEvaluation.evaluate(new GeneratorEvaluation.Inputs(structure.topology(), 300, set.x(), set.logW(), set.energies(),
+                reference, mdEnergies, model.logQ(reference), seed));
+        report.write(dir.resolve("report"));
+        budget.put("total_energy_evaluations", trained.energyEvaluations() + n + reference.frames())
+                .put("total_wall_seconds", (System.nanoTime() - start) / 1e9);
+        AtomicFile.writeString(dir.resolve("demo.json"), json.writeValueAsString(budget) + "\n");
+
+        var m = report.metrics();
+        var df = m.path("delta_f_kt");
+        System.out.printf("Alanine dipeptide Boltzmann generator (aldp-implicit, 300 K), %.0f s%n", (System.nanoTime() - start) / 1e9);
+        System.out.printf("  normalised ESS      %.4f of %d samples (no weights dropped)%n", m.path("ess").asDouble(), n);
+        System.out.printf("  NLL of held-out MD  %.2f nats%n", m.path("nll_nats").asDouble());
+        System.out.printf("  energy W1           %.2f kJ/mol (MD vs reweighted flow)%n", m.path("energy_w1_kjmol").asDouble());
+        System.out.printf("  KL phi / psi        %.4f / %.4f%n", m.path("phi_kl").asDouble(), m.path("psi_kl").asDouble());
+        System.out.printf("  dF(phi>0 vs phi<0)  MD %s, flow %s, reweighted %s kT%n", value(df.path("md")), value(df.path("flow")), value(df.path("reweighted")));
+        System.out.println("Report: " + dir.resolve("report").resolve("report.md"));
         return 0;
+    }
+
+    private static String value(com.fasterxml.jackson.databind.JsonNode d) {
+        return d.path("value").isNull() || d.path("value").isMissingNode() ? "unbounded" : String.format("%.2f", d.path("value").asDouble());
     }
 }

@@ -1,10 +1,5 @@
 package org.boltzmann4j.bg.cli;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.sampling.MdSettings;
 import org.boltzmann4j.bg.sampling.MolecularDynamics;
@@ -123,49 +115,23 @@ final class MdCommand implements Callable<Integer> {
                 progress.stepTo(step, String.format("%.1f ns/day, U %.1f kJ/mol, T %.0f K", nsPerDay, potential, temperature));
     }
 
-    /**
-     * Replicas run in separate processes: OpenMM's Reference platform draws its random numbers
-     * from one generator per process, so two Langevin contexts in one process would share it and
-     * no replica would be reproducible.
-     */
+    /** Replicas run in separate processes ({@link ChildProcesses} says why). */
     private int runReplicas() throws Exception {
-        List<String> java = new ArrayList<>();
-        java.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        java.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        java.add("-cp");
-        java.add(System.getProperty("java.class.path"));
-        java.add(Main.class.getName());
-        int width = Math.max(1, parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(width, replicas));
-        try {
-            List<Future<Integer>> codes = new ArrayList<>();
-            for (int r = 0; r < replicas; r++) {
-                List<String> command = new ArrayList<>(java);
-                command.addAll(List.of("md", "--system", system, "--steps", Long.toString(steps), "--dt-ps", Double.toString(dtPs),
-                        "--temperature-k", Double.toString(temperatureK), "--friction-per-ps", Double.toString(frictionPerPs),
-                        "--save-every", Integer.toString(saveEvery), "--seed", Integer.toString(seed + r), "--platform", platform,
-                        "--checkpoint-every-s", Double.toString(checkpointEverySeconds),
-                        "--out", out.resolve(String.format("replica-%03d", r)).toString()));
-                if (pdb != null) command.addAll(List.of("--pdb", pdb.toString()));
-                properties.forEach((k, v) -> command.addAll(List.of("--property", k + "=" + v)));
-                if (minimize) command.add("--minimize");
-                if (resume) command.add("--resume");
-                String tag = String.format("[replica %03d] ", r);
-                codes.add(pool.submit(() -> runChild(command, tag)));
-            }
-            int worst = 0;
-            for (Future<Integer> code : codes) worst = Math.max(worst, code.get());
-            return worst;
-        } finally {
-            pool.shutdown();
+        List<List<String>> runs = new ArrayList<>();
+        List<String> tags = new ArrayList<>();
+        for (int r = 0; r < replicas; r++) {
+            List<String> args = new ArrayList<>(List.of("md", "--system", system, "--steps", Long.toString(steps), "--dt-ps", Double.toString(dtPs),
+                    "--temperature-k", Double.toString(temperatureK), "--friction-per-ps", Double.toString(frictionPerPs),
+                    "--save-every", Integer.toString(saveEvery), "--seed", Integer.toString(seed + r), "--platform", platform,
+                    "--checkpoint-every-s", Double.toString(checkpointEverySeconds),
+                    "--out", out.resolve(String.format("replica-%03d", r)).toString()));
+            if (pdb != null) args.addAll(List.of("--pdb", pdb.toString()));
+            properties.forEach((k, v) -> args.addAll(List.of("--property", k + "=" + v)));
+            if (minimize) args.add("--minimize");
+            if (resume) args.add("--resume");
+            runs.add(args);
+            tags.add(String.format("[replica %03d] ", r));
         }
-    }
-
-    private static int runChild(List<String> command, String tag) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = lines.readLine()) != null; ) System.err.println(tag + line);
-        }
-        return process.waitFor();
+        return ChildProcesses.runAll(runs, tags, parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors());
     }
 }
