@@ -105,14 +105,15 @@ final class DemoCommand implements Callable<Integer> {
                 Nd4j.createFromArray(training.xyz()).reshape('c', training.frames(), 3L * atoms));
         MolecularModel model = new MolecularModel(system.name(), system.systemXml(), structure.topology(), structure.frames().frame(0), architecture,
                 normalization, 300);
-        var plan = new MolecularTraining.Plan(by, steps, 256, 1e-3, seed, 0.1, 1e3, 100, Math.max(1, Math.min(250, steps / 10)),
+        int batch = Math.max(2, Math.min(256, training.frames() * 9 / 10)); // 10 % of the frames are held out
+        var plan = new MolecularTraining.Plan(by, steps, batch, 1e-3, seed, 0.1, 1e3, 100, Math.max(1, Math.min(250, steps / 10)),
                 Math.max(1, Math.min(500, steps / 4)), 512);
         MolecularTraining.Result trained;
         try (Progress progress = new Progress("train", steps, "steps")) {
             trained = MolecularTraining.train(model, training, plan, "Reference", threads, dir.resolve("model"), false,
                     p -> progress.stepTo(p.step(), String.format("loss %.3f, held-out NLL %.2f, ESS %.3f", p.meanLoss(), p.heldOutNll(), p.ess())));
         }
-        budget.put("train_by", by).put("train_steps", steps).put("train_batch", 256).put("flow", quick ? "quick" : "standard")
+        budget.put("train_by", by).put("train_steps", steps).put("train_batch", batch).put("flow", quick ? "quick" : "standard")
                 .put("train_energy_evaluations", trained.energyEvaluations()).put("train_wall_seconds", (System.nanoTime() - t1) / 1e9);
 
         // 3. Sample and reweight.
