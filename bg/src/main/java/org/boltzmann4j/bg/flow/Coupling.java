@@ -1,7 +1,6 @@
 package org.boltzmann4j.bg.flow;
 
 import java.util.List;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -16,14 +15,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (log f')_u) / f', and dL/dtheta = -dL/dy f_theta - g_ld (log f')_theta. dL/dtheta then flows
  * through the conditioner into the conditioning dimensions.
  *
- * <p>The elementwise work runs in Java loops over double[]; batches of at least {@value
- * #PARALLEL_ELEMENTS} elements are split over the common fork-join pool in fixed row blocks, each
- * element computed by one thread, so results do not depend on the thread count.
+ * <p>The elementwise work runs in Java loops over double[], and the conditioner takes and returns
+ * Java arrays too, so a batch crosses into ND4J only at the layer's input and output. Batches of
+ * at least {@value RowBlocks#PARALLEL_ELEMENTS} elements are split over the common fork-join pool
+ * in fixed row blocks ({@link RowBlocks}), each element computed by one thread, so results do not
+ * depend on the thread count.
  */
 public abstract class Coupling implements Transform {
-
-    static final int PARALLEL_ELEMENTS = 1 << 12;
-    private static final int BLOCK_ROWS = 64;
 
     private final CouplingMask mask;
     private final Mlp conditioner;
@@ -106,9 +104,8 @@ public abstract class Coupling implements Transform {
         int d = dimension();
         int t = trans.length;
         double[] a = HostArrays.read(input);
-        INDArray featureMatrix = features == 0 ? null : HostArrays.matrix(features(a, n), n, features, type);
-        Mlp.Pass cp = conditioner.forward(featureMatrix, n);
-        double[] raw = HostArrays.read(cp.output());
+        Mlp.Pass cp = conditioner.forwardHost(features == 0 ? null : features(a, n), n);
+        double[] raw = cp.hostOutput();
         double[] out = a.clone();
         double[] ld = new double[n];
         // the input-side points u of the elementwise maps, where backward evaluates derivatives
@@ -184,9 +181,8 @@ public abstract class Coupling implements Transform {
                 }
             }
         });
-        INDArray gFeatures = cp.backward(HostArrays.matrix(graw, n, rawSize, type));
-        if (gFeatures != null) {
-            double[] gf = HostArrays.read(gFeatures);
+        double[] gf = cp.backwardHost(graw);
+        if (gf != null) {
             for (int r = 0; r < n; r++) {
                 int f = r * features;
                 for (int c : cond) {
@@ -232,16 +228,7 @@ public abstract class Coupling implements Transform {
         return ks;
     }
 
-    private interface RowBlock {
-        void run(int from, int to);
-    }
-
-    private void forBlocks(int n, RowBlock body) {
-        if ((long) n * trans.length < PARALLEL_ELEMENTS) {
-            body.run(0, n);
-            return;
-        }
-        int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
-        IntStream.range(0, blocks).parallel().forEach(b -> body.run(b * BLOCK_ROWS, Math.min(n, (b + 1) * BLOCK_ROWS)));
+    private void forBlocks(int n, RowBlocks.Body body) {
+        RowBlocks.run(n, trans.length, body);
     }
 }

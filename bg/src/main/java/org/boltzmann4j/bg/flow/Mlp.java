@@ -6,7 +6,6 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A dense network, the conditioner of a coupling: h_l = act(h_{l-1} W_l + b_l) on the hidden
@@ -98,60 +97,103 @@ public final class Mlp {
      * because the input is null when inputSize is zero.
      */
     public Pass forward(INDArray input, int n) {
-        int layers = sizes.length - 1;
-        INDArray[] inputs = new INDArray[layers];
-        INDArray[] pres = new INDArray[layers];
-        INDArray[] sigmoids = new INDArray[layers];
-        INDArray h = input;
-        for (int l = 0; l < layers; l++) {
-            inputs[l] = h;
-            INDArray pre = weights[l] == null
-                    ? Nd4j.zeros(type, n, sizes[l + 1]).addiRowVector(biases[l].value())
-                    : h.mmul(weights[l].value()).addiRowVector(biases[l].value());
-            if (l == layers - 1) {
-                h = pre;
-            } else if (activation == Activation.SILU) {
-                INDArray sig = Transforms.sigmoid(pre, true);
-                h = pre.mul(sig);
-                pres[l] = pre;
-                sigmoids[l] = sig;
-            } else {
-                h = Transforms.tanh(pre, true);
-            }
+        if (sizes[0] > 0 && (input == null || input.rank() != 2 || input.size(0) != n || input.size(1) != sizes[0])) {
+            throw new IllegalArgumentException("Mlp: expected input (" + n + ", " + sizes[0] + "), got "
+                    + (input == null ? "null" : java.util.Arrays.toString(input.shape())));
         }
-        return new Pass(inputs, pres, sigmoids, h);
+        return forwardHost(sizes[0] == 0 ? null : HostArrays.read(input), n);
+    }
+
+    /**
+     * The same on a row-major batch in a Java array (null when inputSize is zero): the products run
+     * in BLAS ({@link Blas}), bias and activation in Java loops, so that a layer costs one product
+     * and no chain of small ND4J ops. Activations are kept in Java arrays for the backward pass.
+     */
+    Pass forwardHost(double[] input, int n) {
+        int layers = sizes.length - 1;
+        double[][] inputs = new double[layers][];
+        double[][] slopes = new double[layers][];
+        double[] h = input;
+        for (int l = 0; l < layers; l++) {
+            int fin = sizes[l];
+            int fout = sizes[l + 1];
+            inputs[l] = h;
+            double[] pre = new double[n * fout];
+            if (weights[l] != null) {
+                Blas.forward(h, n, fin, weights[l].value(), fout, pre);
+            }
+            double[] b = HostArrays.read(biases[l].value());
+            if (l == layers - 1) {
+                RowBlocks.run(n, fout, (r0, r1) -> {
+                    for (int k = r0 * fout; k < r1 * fout; k += fout) {
+                        for (int j = 0; j < fout; j++) {
+                            pre[k + j] += b[j];
+                        }
+                    }
+                });
+            } else {
+                double[] slope = new double[n * fout];
+                activate(pre, b, slope, n, fout);
+                slopes[l] = slope;
+            }
+            h = pre;
+        }
+        return new Pass(n, inputs, slopes, h);
+    }
+
+    /**
+     * h = act(a) with a = pre + b, in place, and act'(a) into slope: computed with the activation
+     * because it costs a few multiplications once the exponential is known (and a Java array, not
+     * an ND4J op, so sampling passes that never use it lose little).
+     */
+    private void activate(double[] pre, double[] b, double[] slope, int n, int width) {
+        boolean silu = activation == Activation.SILU;
+        RowBlocks.run(n, width, (r0, r1) -> {
+            for (int k = r0 * width; k < r1 * width; k += width) {
+                for (int j = 0; j < width; j++) {
+                    double a = pre[k + j] + b[j];
+                    if (silu) {
+                        // silu(a) = a s(a), silu'(a) = s(a) (1 + a (1 - s(a)))
+                        double sg = 1 / (1 + Math.exp(-a));
+                        pre[k + j] = a * sg;
+                        slope[k + j] = sg * (1 + a * (1 - sg));
+                    } else {
+                        double t = Math.tanh(a);
+                        pre[k + j] = t;
+                        slope[k + j] = 1 - t * t;
+                    }
+                }
+            }
+        });
     }
 
     /** One evaluation of the network. */
     public final class Pass {
-        private final INDArray[] inputs;
-        private final INDArray[] pres;
-        private final INDArray[] sigmoids;
-        private final INDArray output;
+        private final int n;
+        private final double[][] inputs;
+        private final double[][] slopes;
+        private final double[] output;
+        private volatile INDArray outputArray;
 
-        private Pass(INDArray[] inputs, INDArray[] pres, INDArray[] sigmoids, INDArray output) {
+        private Pass(int n, double[][] inputs, double[][] slopes, double[] output) {
+            this.n = n;
             this.inputs = inputs;
-            this.pres = pres;
-            this.sigmoids = sigmoids;
+            this.slopes = slopes;
             this.output = output;
-        }
-
-        /**
-         * act'(a) of hidden layer l, computed here rather than in forward so that passes that are
-         * never differentiated (sampling) do not pay for it.
-         */
-        private INDArray slope(int l) {
-            if (activation == Activation.SILU) {
-                // silu'(a) = s(a) (1 + a (1 - s(a)))
-                return sigmoids[l].rsub(1.0).muli(pres[l]).addi(1.0).muli(sigmoids[l]);
-            }
-            // tanh' = 1 - tanh^2, and the next layer's input is tanh(a)
-            INDArray t = inputs[l + 1];
-            return t.mul(t).rsubi(1.0);
         }
 
         /** (n, outputSize). */
         public INDArray output() {
+            INDArray o = outputArray;
+            if (o == null) {
+                o = HostArrays.matrix(output, n, outputSize(), type);
+                outputArray = o;
+            }
+            return o;
+        }
+
+        /** The output as a row-major Java array, in float64 whatever the network's type; read it only. */
+        double[] hostOutput() {
             return output;
         }
 
@@ -160,21 +202,45 @@ public final class Mlp {
          * the input size is zero.
          */
         public INDArray backward(INDArray gradOutput) {
-            INDArray g = gradOutput;
+            int out = outputSize();
+            if (gradOutput.rank() != 2 || gradOutput.size(0) != n || gradOutput.size(1) != out) {
+                throw new IllegalArgumentException("Mlp: expected gradient (" + n + ", " + out + "), got "
+                        + java.util.Arrays.toString(gradOutput.shape()));
+            }
+            double[] g = backwardHost(HostArrays.read(gradOutput));
+            return g == null ? null : HostArrays.matrix(g, n, sizes[0], type);
+        }
+
+        /** The same on a row-major Java array (n, outputSize), which it leaves unchanged. */
+        double[] backwardHost(double[] gradOutput) {
+            double[] g = gradOutput;
             for (int l = sizes.length - 2; l >= 0; l--) {
-                if (weights[l] != null) {
-                    // dL/dW += h^T g, accumulated in place by gemm (beta = 1)
-                    Nd4j.gemm(inputs[l], g, weights[l].grad(), true, false, 1.0, 1.0);
+                int fin = sizes[l];
+                int fout = sizes[l + 1];
+                // dL/db = column sums of g, in row order (deterministic)
+                double[] gb = new double[fout];
+                for (int k = 0; k < n * fout; k += fout) {
+                    for (int j = 0; j < fout; j++) {
+                        gb[j] += g[k + j];
+                    }
                 }
-                biases[l].grad().addi(g.sum(true, 0));
-                if (l == 0 && weights[0] == null) {
+                HostArrays.add(biases[l].grad(), gb);
+                if (weights[l] == null) {
                     return null;
                 }
-                INDArray gh = g.mmul(weights[l].value().transpose());
+                // dL/dW += h^T g, and dL/dh = g W^T
+                double[] gh = new double[n * fin];
+                Blas.backward(inputs[l], g, n, fin, weights[l].value(), weights[l].grad(), fout, gh);
                 if (l == 0) {
                     return gh;
                 }
-                g = gh.muli(slope(l - 1));
+                double[] slope = slopes[l - 1];
+                RowBlocks.run(n, fin, (r0, r1) -> {
+                    for (int k = r0 * fin; k < r1 * fin; k++) {
+                        gh[k] *= slope[k];
+                    }
+                });
+                g = gh;
             }
             throw new IllegalStateException();
         }
