@@ -13,6 +13,7 @@ import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.sampling.HybridSampler;
 import org.boltzmann4j.bg.systems.MolecularSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "hybrid", mixinStandardHelpOptions = true, sortOptions = false,
@@ -24,11 +25,7 @@ final class HybridCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "Trained model (bg train); without it, no flow moves (plain MD or HMC).")
     Path model;
 
-    @Option(names = "--system", required = true, paramLabel = "NAME|FILE.xml", description = "Bundled system name or an OpenMM System XML file.")
-    String system;
-
-    @Option(names = "--pdb", paramLabel = "FILE.pdb", description = "Start structure and topology (default: the bundled system's PDB).")
-    Path pdb;
+    @Mixin SystemOptions systemOptions;
 
     @Option(names = "--steps", required = true, paramLabel = "N", description = "MD steps per chain.")
     long steps;
@@ -97,11 +94,9 @@ final class HybridCommand implements Callable<Integer> {
         if (flowEvery > 0 && model == null) throw new Main.UsageException("flow moves (--flow-every " + flowEvery + ") need --model");
         if (!resume && Files.exists(out.resolve("checkpoint.b4j")))
             throw new Main.UsageException(out + " already holds a run; use --resume to continue it or another --out");
-        MolecularSystem molecular = MolecularSystem.resolve(system);
-        Pdb.Structure structure = pdb != null ? Pdb.read(pdb)
-                : Pdb.parse(molecular.pdb().orElseThrow(() -> new Main.UsageException("--pdb is required for a System given as an XML file")),
-                        molecular.name() + ".pdb");
-        String source = pdb != null ? pdb.toString() : molecular.name() + ".pdb";
+        MolecularSystem molecular = systemOptions.molecular();
+        Pdb.Structure structure = systemOptions.structure();
+        String source = systemOptions.source();
         FlowProposal proposal = null;
         if (model != null) {
             MolecularModel loaded = MolecularModel.load(model);

@@ -12,6 +12,7 @@ import org.boltzmann4j.bg.sampling.MdSettings;
 import org.boltzmann4j.bg.sampling.MolecularDynamics;
 import org.boltzmann4j.bg.systems.MolecularSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "md", mixinStandardHelpOptions = true, sortOptions = false,
@@ -20,11 +21,7 @@ import picocli.CommandLine.Option;
                 "--resume continues a killed run from its last checkpoint. With --replicas R, independent replicas",
                 "(seeds S, S+1, ...) run in parallel processes into OUT/replica-000, OUT/replica-001, ..."})
 final class MdCommand implements Callable<Integer> {
-    @Option(names = "--system", required = true, paramLabel = "NAME|FILE.xml", description = "Bundled system name or an OpenMM System XML file.")
-    String system;
-
-    @Option(names = "--pdb", paramLabel = "FILE.pdb", description = "Start structure and topology (default: the bundled system's PDB).")
-    Path pdb;
+    @Mixin SystemOptions systemOptions;
 
     @Option(names = "--steps", required = true, paramLabel = "N", description = "Number of MD steps.")
     long steps;
@@ -80,16 +77,9 @@ final class MdCommand implements Callable<Integer> {
         }
         if (replicas < 1) throw new Main.UsageException("--replicas must be >= 1, got " + replicas);
         if (parallel < 0) throw new Main.UsageException("--parallel must be >= 0, got " + parallel);
-        MolecularSystem molecular = MolecularSystem.resolve(system);
-        Pdb.Structure structure;
-        if (pdb != null) {
-            structure = Pdb.read(pdb);
-        } else if (molecular.pdb().isPresent()) {
-            structure = Pdb.parse(molecular.pdb().get(), molecular.name() + ".pdb");
-        } else {
-            throw new Main.UsageException("--pdb is required for a System given as an XML file");
-        }
-        String source = pdb != null ? pdb.toString() : molecular.name() + ".pdb";
+        MolecularSystem molecular = systemOptions.molecular();
+        Pdb.Structure structure = systemOptions.structure();
+        String source = systemOptions.source();
         int atoms = structure.topology().atomCount();
         if (!resume && Files.exists(out.resolve(MolecularDynamics.CHECKPOINT)))
             throw new Main.UsageException(out + " already holds a run; use --resume to continue it or another --out");
@@ -120,12 +110,12 @@ final class MdCommand implements Callable<Integer> {
         List<List<String>> runs = new ArrayList<>();
         List<String> tags = new ArrayList<>();
         for (int r = 0; r < replicas; r++) {
-            List<String> args = new ArrayList<>(List.of("md", "--system", system, "--steps", Long.toString(steps), "--dt-ps", Double.toString(dtPs),
+            List<String> args = new ArrayList<>(List.of("md", "--system", systemOptions.system, "--steps", Long.toString(steps), "--dt-ps", Double.toString(dtPs),
                     "--temperature-k", Double.toString(temperatureK), "--friction-per-ps", Double.toString(frictionPerPs),
                     "--save-every", Integer.toString(saveEvery), "--seed", Integer.toString(seed + r), "--platform", platform,
                     "--checkpoint-every-s", Double.toString(checkpointEverySeconds),
                     "--out", out.resolve(String.format("replica-%03d", r)).toString()));
-            if (pdb != null) args.addAll(List.of("--pdb", pdb.toString()));
+            if (systemOptions.pdb != null) args.addAll(List.of("--pdb", systemOptions.pdb.toString()));
             properties.forEach((k, v) -> args.addAll(List.of("--property", k + "=" + v)));
             if (minimize) args.add("--minimize");
             if (resume) args.add("--resume");

@@ -13,6 +13,7 @@ import org.boltzmann4j.bg.systems.MolecularSystem;
 import org.boltzmann4j.bg.training.MolecularTraining;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -21,11 +22,7 @@ import picocli.CommandLine.Option;
                 "(by example, with the energy term ramped in over the middle third). Writes OUT/model.json, system.xml,",
                 "structure.pdb and parameters.zip (a checkpoint: --resume continues a killed run)."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--system", required = true, paramLabel = "NAME|FILE.xml", description = "Bundled system name or an OpenMM System XML file.")
-    String system;
-
-    @Option(names = "--pdb", paramLabel = "FILE.pdb", description = "Topology and reference structure (default: the bundled system's PDB).")
-    Path pdb;
+    @Mixin SystemOptions systemOptions;
 
     @Option(names = "--data", paramLabel = "FILE", description = "MD frames (.dcd, .npy in nm, .pdb) for --by example or mixed.")
     Path data;
@@ -89,11 +86,9 @@ final class TrainCommand implements Callable<Integer> {
         if (plan.needsData() && data == null) throw new Main.UsageException("--data is required with --by " + by);
         if (!resume && Files.exists(out.resolve(MolecularModel.PARAMETERS)))
             throw new Main.UsageException(out + " already holds a model; use --resume to continue its training or another --out");
-        MolecularSystem molecular = MolecularSystem.resolve(system);
-        Pdb.Structure structure = pdb != null ? Pdb.read(pdb)
-                : Pdb.parse(molecular.pdb().orElseThrow(() -> new Main.UsageException("--pdb is required for a System given as an XML file")),
-                        molecular.name() + ".pdb");
-        String source = pdb != null ? pdb.toString() : molecular.name() + ".pdb";
+        MolecularSystem molecular = systemOptions.molecular();
+        Pdb.Structure structure = systemOptions.structure();
+        String source = systemOptions.source();
         Frames frames = null;
         if (data != null) {
             frames = Coordinates.load(data);
