@@ -28,6 +28,7 @@ public abstract class Coupling implements Transform {
     private final ElementwiseTransformer[] transformers;
     private final int[] offsets;
     private final int rawSize;
+    private final int stateSize;
     private final int[] cond;
     private final int[] trans;
     private final int features;
@@ -52,6 +53,11 @@ public abstract class Coupling implements Transform {
             p += transformers[j].parameterCount();
         }
         this.rawSize = p;
+        int st = 0;
+        for (ElementwiseTransformer tr : transformers) {
+            st = Math.max(st, tr.stateSize());
+        }
+        this.stateSize = st;
         this.type = type;
         this.conditioner = new Mlp(features, hidden, rawSize, activation, true, seed, type);
         this.parameters = conditioner.parameters();
@@ -110,6 +116,9 @@ public abstract class Coupling implements Transform {
         double[] ld = new double[n];
         // the input-side points u of the elementwise maps, where backward evaluates derivatives
         double[] u = forward ? null : new double[n * t];
+        // what each element's map keeps for backward (the spline's softmax), so that backward
+        // does not recompute it
+        double[] state = new double[n * t * stateSize];
         forBlocks(n, (r0, r1) -> {
             ElementwiseTransformer.Kernel[] ks = kernels();
             for (int r = r0; r < r1; r++) {
@@ -127,6 +136,7 @@ public abstract class Coupling implements Transform {
                         u[r * t + j] = v;
                         sum -= k.logDerivative;
                     }
+                    k.save(state, (r * t + j) * stateSize);
                 }
                 ld[r] = sum;
             }
@@ -146,12 +156,12 @@ public abstract class Coupling implements Transform {
 
             @Override
             public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
-                return Coupling.this.backward(forward, n, a, u, raw, cp, gradOutput, gradLogDet);
+                return Coupling.this.backward(forward, n, a, u, raw, state, cp, gradOutput, gradLogDet);
             }
         };
     }
 
-    private INDArray backward(boolean forward, int n, double[] a, double[] u, double[] raw, Mlp.Pass cp,
+    private INDArray backward(boolean forward, int n, double[] a, double[] u, double[] raw, double[] state, Mlp.Pass cp,
             INDArray gradOutput, INDArray gradLogDet) {
         int d = dimension();
         int t = trans.length;
@@ -169,7 +179,7 @@ public abstract class Coupling implements Transform {
                     int idx = r * d + trans[j];
                     int off = r * rawSize + offsets[j];
                     ElementwiseTransformer.Kernel k = ks[j];
-                    k.evaluate(raw, off, forward ? a[idx] : u[r * t + j]);
+                    k.restore(raw, off, forward ? a[idx] : u[r * t + j], state, (r * t + j) * stateSize);
                     if (forward) {
                         gin[idx] = g[idx] * k.derivative + gl[r] * k.dLogDerivative;
                         k.accumulate(g[idx], gl[r], graw, off);

@@ -20,6 +20,15 @@ abstract class ElementwiseTransformer {
     /** Scratch state for one thread. */
     abstract Kernel kernel();
 
+    /**
+     * Number of doubles per element that {@link Kernel#save} keeps from an evaluation so that
+     * {@link Kernel#restore} can redo it without its most expensive part; 0 if nothing is worth
+     * keeping.
+     */
+    int stateSize() {
+        return 0;
+    }
+
     abstract static class Kernel {
         /** f(u), for circular maps wrapped to [-pi, pi). */
         double value;
@@ -36,6 +45,17 @@ abstract class ElementwiseTransformer {
         /** Returns u = f^-1(y) and leaves the kernel evaluated at u (value may differ from y by rounding). */
         abstract double invert(double[] raw, int off, double y);
 
+        /** Copies what {@link #restore} needs from the evaluation just made into state[soff ..]. */
+        void save(double[] state, int soff) {}
+
+        /**
+         * The same as {@link #evaluate}(raw, off, u), bit for bit, given the state that {@link #save}
+         * kept from an evaluation or inversion with the same raw parameters.
+         */
+        void restore(double[] raw, int off, double u, double[] state, int soff) {
+            evaluate(raw, off, u);
+        }
+
         /**
          * At the point last evaluated (or inverted), adds c_f * df/dtheta + c_l * d(log f')/dtheta to
          * grad[goff .. goff + parameterCount).
@@ -43,9 +63,16 @@ abstract class ElementwiseTransformer {
         abstract void accumulate(double cF, double cL, double[] grad, int goff);
     }
 
-    /** log(1 + e^x) without overflow. */
+    /**
+     * log(1 + e^x) without overflow, as max(x, 0) + log1p(e) with e = e^-|x| in (0, 1]. Math.log1p
+     * is a slow software routine, so log(1 + e) (an intrinsic) is used where its rounding error,
+     * below 1.2e-16 absolute, is below 1e-12 of the result, and the series e - e^2/2 + e^3/3 (error
+     * below e^4/4 < 3e-17) for e < 1e-4.
+     */
     static double softplus(double x) {
-        return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+        double e = Math.exp(-Math.abs(x));
+        double l = e < 1e-4 ? e * (1 - e * (0.5 - e / 3)) : Math.log(1 + e);
+        return Math.max(x, 0) + l;
     }
 
     static double sigmoid(double x) {

@@ -96,6 +96,12 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
         return new SplineKernel();
     }
 
+    /** The bin fractions of widths and heights (the softmax, 2K exponentials per evaluation). */
+    @Override
+    int stateSize() {
+        return 2 * bins;
+    }
+
     private final class SplineKernel extends Kernel {
         private final double[] xs = new double[bins + 1];
         private final double[] ys = new double[bins + 1];
@@ -129,6 +135,11 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
                 return;
             }
             knots(raw, off);
+            locate(u);
+        }
+
+        /** The bin of u and the bin formulas there, once the knots are known. */
+        private void locate(double u) {
             k = bin(xs, u);
             w = xs[k + 1] - xs[k];
             dk = knotDerivative(k);
@@ -164,6 +175,32 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
                 u -= span;
             }
             return u;
+        }
+
+        @Override
+        void save(double[] state, int soff) {
+            if (inside) {
+                System.arraycopy(pw, 0, state, soff, bins);
+                System.arraycopy(ph, 0, state, soff + bins, bins);
+            }
+        }
+
+        @Override
+        void restore(double[] raw, int off, double u, double[] state, int soff) {
+            if (circular) {
+                u = wrap(u);
+            } else if (u < lo || u > hi) {
+                tail(u);
+                return;
+            }
+            this.raw = raw;
+            this.off = off;
+            inside = true;
+            System.arraycopy(state, soff, pw, 0, bins);
+            System.arraycopy(state, soff + bins, ph, 0, bins);
+            knotsFrom(pw, xs, minWidth);
+            knotsFrom(ph, ys, minHeight);
+            locate(u);
         }
 
         private void tail(double u) {
@@ -207,11 +244,18 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
                 p[i] = Math.exp(raw[o + i] - max);
                 sum += p[i];
             }
+            for (int i = 0; i < bins; i++) {
+                p[i] /= sum;
+            }
+            knotsFrom(p, knots, min);
+        }
+
+        /** The knots from the bin fractions p (shared by evaluate and restore, so both give the same bits). */
+        private void knotsFrom(double[] p, double[] knots, double min) {
             double scale = span * (1 - bins * min);
             knots[0] = lo;
             double acc = lo;
             for (int i = 0; i < bins; i++) {
-                p[i] /= sum;
                 acc += span * min + scale * p[i];
                 knots[i + 1] = acc;
             }

@@ -3,15 +3,19 @@ package org.boltzmann4j.bg.training;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The Adam optimizer (Kingma and Ba 2015) with optional decoupled weight decay (AdamW, Loshchilov
@@ -20,10 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>At step t = 1, 2, ...: m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2 and
  * theta -= lr_t m / (sqrt(v) + eps) with lr_t = lr sqrt(1 - beta2^t) / (1 - beta1^t). This is
  * the bias correction in the form of Kingma and Ba's section 2 ("efficient version"), whose eps
- * is the canonical eps times sqrt(1 - beta2^t); it is what ND4J's fused AdamUpdater op computes,
- * which does the whole moment and update arithmetic of a parameter in one native call. Weight
- * decay, if any, is applied first as theta *= 1 - lr wd. The moment and update arrays are
- * allocated once, with the parameters' shapes and types; a step allocates nothing.
+ * is the canonical eps times sqrt(1 - beta2^t), as in ND4J's AdamUpdater op. Weight decay, if any,
+ * is applied first as theta *= 1 - lr wd. The moment arrays are allocated once, with the
+ * parameters' shapes and types; a step allocates nothing and makes one pass over each parameter.
  */
 public final class Adam {
 
@@ -64,20 +67,20 @@ public final class Adam {
     private final Map<String, Parameter> parameters;
     private final Map<String, INDArray> firstMoments = new LinkedHashMap<>();
     private final Map<String, INDArray> secondMoments = new LinkedHashMap<>();
-    private final INDArray[] updates;
+    private final boolean[] dense;
     private long steps;
 
     /** An optimizer of the given parameters, by name (the names key the checkpointed state). */
     public Adam(Map<String, Parameter> parameters, Settings settings) {
         this.settings = java.util.Objects.requireNonNull(settings, "settings");
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
-        this.updates = new INDArray[parameters.size()];
+        this.dense = new boolean[parameters.size()];
         int i = 0;
         for (Map.Entry<String, Parameter> e : this.parameters.entrySet()) {
             INDArray value = e.getValue().value();
             firstMoments.put(e.getKey(), value.ulike().assign(0));
             secondMoments.put(e.getKey(), value.ulike().assign(0));
-            updates[i++] = value.ulike().assign(0);
+            dense[i++] = dense(value) && dense(firstMoments.get(e.getKey())) && dense(secondMoments.get(e.getKey()));
         }
     }
 
@@ -107,21 +110,96 @@ public final class Adam {
         if (steps >= Integer.MAX_VALUE) {
             throw new IllegalStateException("too many Adam steps for ND4J's int iteration counter");
         }
+        long t = steps + 1;
+        double b1 = settings.beta1();
+        double b2 = settings.beta2();
+        double lrT = learningRate * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+        double decay = 1 - learningRate * settings.weightDecay();
         int i = 0;
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             Parameter p = e.getValue();
             INDArray m = firstMoments.get(e.getKey());
             INDArray v = secondMoments.get(e.getKey());
-            INDArray update = updates[i++];
-            // ND4J's op: in (grad, v, m), out (update, v, m), in place for the moments
-            Nd4j.exec(new AdamUpdater(p.grad(), v, m, update, v, m, learningRate, settings.beta1(), settings.beta2(),
-                    settings.epsilon(), (int) steps));
-            if (settings.weightDecay() > 0) {
-                p.value().muli(1 - learningRate * settings.weightDecay());
+            if (dense[i++] && dense(p.grad())) {
+                update(p.value(), p.grad(), m, v, lrT, decay);
+            } else {
+                // a parameter that is a view of a larger array: the same arithmetic in ND4J ops
+                INDArray g = p.grad();
+                m.muli(b1).addi(g.mul(1 - b1));
+                v.muli(b2).addi(g.mul(g).muli(1 - b2));
+                if (settings.weightDecay() > 0) {
+                    p.value().muli(decay);
+                }
+                p.value().subi(m.div(Transforms.sqrt(v, true).addi(settings.epsilon())).muli(lrT));
             }
-            p.value().subi(update);
         }
         steps++;
+    }
+
+    /**
+     * The whole update of one parameter in a single pass over its memory (value, gradient and both
+     * moments read once and written once), in Java loops over direct buffers: ND4J's AdamUpdater
+     * plus a subtraction cost two native calls and an extra array per parameter, and memory
+     * traffic, not arithmetic, bounds this step. Large parameters are split into fixed chunks over
+     * the common pool; every element is computed alike whatever the thread, so the result does not
+     * depend on the thread count.
+     */
+    private void update(INDArray value, INDArray grad, INDArray m, INDArray v, double lrT, double decay) {
+        int length = (int) value.length();
+        double b1 = settings.beta1();
+        double b2 = settings.beta2();
+        double eps = settings.epsilon();
+        boolean decays = settings.weightDecay() > 0;
+        int chunks = (length + CHUNK - 1) / CHUNK;
+        java.util.function.IntConsumer body;
+        if (value.dataType() == DataType.DOUBLE) {
+            DoubleBuffer x = doubles(value), g = doubles(grad), mm = doubles(m), vv = doubles(v);
+            body = c -> {
+                for (int k = c * CHUNK, end = Math.min(length, k + CHUNK); k < end; k++) {
+                    double gk = g.get(k);
+                    double mk = b1 * mm.get(k) + (1 - b1) * gk;
+                    double vk = b2 * vv.get(k) + (1 - b2) * gk * gk;
+                    mm.put(k, mk);
+                    vv.put(k, vk);
+                    double xk = decays ? x.get(k) * decay : x.get(k);
+                    x.put(k, xk - lrT * mk / (Math.sqrt(vk) + eps));
+                }
+            };
+        } else {
+            FloatBuffer x = floats(value), g = floats(grad), mm = floats(m), vv = floats(v);
+            body = c -> {
+                for (int k = c * CHUNK, end = Math.min(length, k + CHUNK); k < end; k++) {
+                    double gk = g.get(k);
+                    double mk = b1 * mm.get(k) + (1 - b1) * gk;
+                    double vk = b2 * vv.get(k) + (1 - b2) * gk * gk;
+                    mm.put(k, (float) mk);
+                    vv.put(k, (float) vk);
+                    double xk = decays ? x.get(k) * decay : x.get(k);
+                    x.put(k, (float) (xk - lrT * mk / (Math.sqrt(vk) + eps)));
+                }
+            };
+        }
+        if (chunks == 1) {
+            body.accept(0);
+        } else {
+            IntStream.range(0, chunks).parallel().forEach(body);
+        }
+    }
+
+    private static final int CHUNK = 1 << 15;
+
+    /** Row-major at offset 0 of a buffer of exactly its length, so that its memory is its entries. */
+    private static boolean dense(INDArray a) {
+        return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
+                && (a.dataType() == DataType.DOUBLE || a.dataType() == DataType.FLOAT);
+    }
+
+    private static DoubleBuffer doubles(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+    }
+
+    private static FloatBuffer floats(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /** The first-moment estimates m by parameter name: live arrays, read them only. */
