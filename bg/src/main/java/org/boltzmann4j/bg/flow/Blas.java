@@ -116,7 +116,7 @@ final class Blas {
     }
 
     private static void copy(double[] from, double[] to) {
-        System.arraycopy(from, 0, to, 0, to.length);
+        System.arraycopy(from, 0, to, 0, from.length);
     }
 
     /**
@@ -150,16 +150,20 @@ final class Blas {
             floatViews[slot] = b.asFloatBuffer();
         }
 
+        // float32: converted in a Java array (a loop the JIT vectorises), then one bulk copy
+        private float[] staging = new float[0];
+
         void upload(int slot, double[] from, long elements, DataType type) {
             reserve(slot, elements, type);
             int length = (int) elements;
             if (type == DataType.DOUBLE) {
                 doubleViews[slot].put(0, from, 0, length);
             } else {
-                FloatBuffer f = floatViews[slot];
+                float[] f = staging(length);
                 for (int i = 0; i < length; i++) {
-                    f.put(i, (float) from[i]);
+                    f[i] = (float) from[i];
                 }
+                floatViews[slot].put(0, f, 0, length);
             }
         }
 
@@ -168,11 +172,19 @@ final class Blas {
             if (type == DataType.DOUBLE) {
                 doubleViews[slot].get(0, to, 0, length);
             } else {
-                FloatBuffer f = floatViews[slot];
+                float[] f = staging(length);
+                floatViews[slot].get(0, f, 0, length);
                 for (int i = 0; i < length; i++) {
-                    to[i] = f.get(i);
+                    to[i] = f[i];
                 }
             }
+        }
+
+        private float[] staging(int length) {
+            if (staging.length < length) {
+                staging = new float[length];
+            }
+            return staging;
         }
 
         DoublePointer doublePointer(int slot) {

@@ -28,7 +28,6 @@ public abstract class Coupling implements Transform {
     private final ElementwiseTransformer[] transformers;
     private final int[] offsets;
     private final int rawSize;
-    private final int stateSize;
     private final int[] cond;
     private final int[] trans;
     private final int features;
@@ -53,11 +52,6 @@ public abstract class Coupling implements Transform {
             p += transformers[j].parameterCount();
         }
         this.rawSize = p;
-        int st = 0;
-        for (ElementwiseTransformer tr : transformers) {
-            st = Math.max(st, tr.stateSize());
-        }
-        this.stateSize = st;
         this.type = type;
         this.conditioner = new Mlp(features, hidden, rawSize, activation, true, seed, type);
         this.parameters = conditioner.parameters();
@@ -110,15 +104,16 @@ public abstract class Coupling implements Transform {
         int d = dimension();
         int t = trans.length;
         double[] a = HostArrays.read(input);
-        Mlp.Pass cp = conditioner.forwardHost(features == 0 ? null : features(a, n), n);
+        // the raw parameters are scratch, read here only: backward works from the saved state
+        Mlp.Pass cp = conditioner.forwardHost(features == 0 ? null : features(a, n), n, false);
         double[] raw = cp.hostOutput();
         double[] out = a.clone();
         double[] ld = new double[n];
         // the input-side points u of the elementwise maps, where backward evaluates derivatives
         double[] u = forward ? null : new double[n * t];
-        // what each element's map keeps for backward (the spline's softmax), so that backward
-        // does not recompute it
-        double[] state = new double[n * t * stateSize];
+        // what each element's map keeps for backward, in the raw layout (the spline's softmax
+        // instead of its logits), so that backward neither keeps raw nor recomputes the softmax
+        double[] state = new double[n * rawSize];
         forBlocks(n, (r0, r1) -> {
             ElementwiseTransformer.Kernel[] ks = kernels();
             for (int r = r0; r < r1; r++) {
@@ -136,7 +131,8 @@ public abstract class Coupling implements Transform {
                         u[r * t + j] = v;
                         sum -= k.logDerivative;
                     }
-                    k.save(state, (r * t + j) * stateSize);
+                    int off = r * rawSize + offsets[j];
+                    k.save(raw, off, transformers[j].parameterCount(), state, off);
                 }
                 ld[r] = sum;
             }
@@ -156,19 +152,19 @@ public abstract class Coupling implements Transform {
 
             @Override
             public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
-                return Coupling.this.backward(forward, n, a, u, raw, state, cp, gradOutput, gradLogDet);
+                return Coupling.this.backward(forward, n, a, u, state, cp, gradOutput, gradLogDet);
             }
         };
     }
 
-    private INDArray backward(boolean forward, int n, double[] a, double[] u, double[] raw, double[] state, Mlp.Pass cp,
+    private INDArray backward(boolean forward, int n, double[] a, double[] u, double[] state, Mlp.Pass cp,
             INDArray gradOutput, INDArray gradLogDet) {
         int d = dimension();
         int t = trans.length;
         double[] g = HostArrays.readOutputGrad(gradOutput, n, d);
         double[] gl = HostArrays.readLogDetGrad(gradLogDet, n);
         double[] gin = new double[n * d];
-        double[] graw = new double[n * rawSize];
+        double[] graw = HostScratch.zeroed(HostScratch.Slot.RAW_GRADIENT, n * rawSize);
         forBlocks(n, (r0, r1) -> {
             ElementwiseTransformer.Kernel[] ks = kernels();
             for (int r = r0; r < r1; r++) {
@@ -179,7 +175,7 @@ public abstract class Coupling implements Transform {
                     int idx = r * d + trans[j];
                     int off = r * rawSize + offsets[j];
                     ElementwiseTransformer.Kernel k = ks[j];
-                    k.restore(raw, off, forward ? a[idx] : u[r * t + j], state, (r * t + j) * stateSize);
+                    k.restore(state, off, forward ? a[idx] : u[r * t + j]);
                     if (forward) {
                         gin[idx] = g[idx] * k.derivative + gl[r] * k.dLogDerivative;
                         k.accumulate(g[idx], gl[r], graw, off);

@@ -20,14 +20,6 @@ abstract class ElementwiseTransformer {
     /** Scratch state for one thread. */
     abstract Kernel kernel();
 
-    /**
-     * Number of doubles per element that {@link Kernel#save} keeps from an evaluation so that
-     * {@link Kernel#restore} can redo it without its most expensive part; 0 if nothing is worth
-     * keeping.
-     */
-    int stateSize() {
-        return 0;
-    }
 
     abstract static class Kernel {
         /** f(u), for circular maps wrapped to [-pi, pi). */
@@ -45,15 +37,22 @@ abstract class ElementwiseTransformer {
         /** Returns u = f^-1(y) and leaves the kernel evaluated at u (value may differ from y by rounding). */
         abstract double invert(double[] raw, int off, double y);
 
-        /** Copies what {@link #restore} needs from the evaluation just made into state[soff ..]. */
-        void save(double[] state, int soff) {}
+        /**
+         * After an evaluation or inversion with raw[off .. off + count), writes into state[soff ..
+         * soff + count) what {@link #restore} needs to evaluate again at any u without the raw
+         * parameters, so that a backward pass need not keep them; by default the raw parameters
+         * themselves.
+         */
+        void save(double[] raw, int off, int count, double[] state, int soff) {
+            System.arraycopy(raw, off, state, soff, count);
+        }
 
         /**
-         * The same as {@link #evaluate}(raw, off, u), bit for bit, given the state that {@link #save}
-         * kept from an evaluation or inversion with the same raw parameters.
+         * The same as {@link #evaluate}(raw, off, u), bit for bit, from the state {@link #save}
+         * wrote; {@link #accumulate} then adds to the gradient with the raw parameters' layout.
          */
-        void restore(double[] raw, int off, double u, double[] state, int soff) {
-            evaluate(raw, off, u);
+        void restore(double[] state, int soff, double u) {
+            evaluate(state, soff, u);
         }
 
         /**

@@ -30,9 +30,10 @@ final class HostArrays {
             // and Nd4j.create(double[]) move one element per call and cost ten times as much
             case DOUBLE -> doubles(c).get(0, out, 0, length);
             case FLOAT -> {
-                FloatBuffer f = floats(c);
+                float[] f = new float[length];
+                floats(c).get(0, f, 0, length);
                 for (int i = 0; i < length; i++) {
-                    out[i] = f.get(i);
+                    out[i] = f[i];
                 }
             }
             default -> {
@@ -70,10 +71,11 @@ final class HostArrays {
         switch (target.dataType()) {
             case DOUBLE -> doubles(target).put(0, data, 0, length);
             case FLOAT -> {
-                FloatBuffer f = floats(target);
+                float[] f = new float[length];
                 for (int i = 0; i < length; i++) {
-                    f.put(i, (float) data[i]);
+                    f[i] = (float) data[i];
                 }
+                floats(target).put(0, f, 0, length);
             }
             default -> throw new IllegalArgumentException("flows run in DOUBLE or FLOAT, not " + target.dataType());
         }

@@ -101,15 +101,17 @@ public final class Mlp {
             throw new IllegalArgumentException("Mlp: expected input (" + n + ", " + sizes[0] + "), got "
                     + (input == null ? "null" : java.util.Arrays.toString(input.shape())));
         }
-        return forwardHost(sizes[0] == 0 ? null : HostArrays.read(input), n);
+        return forwardHost(sizes[0] == 0 ? null : HostArrays.read(input), n, true);
     }
 
     /**
-     * The same on a row-major batch in a Java array (null when inputSize is zero): the products run
+     * The same on a row-major batch in a Java array (null when inputSize is zero), which the pass
+     * keeps; without keepOutput the output goes to per-thread scratch ({@link HostScratch}), for
+     * callers that read it at once (a coupling turns it into spline parameters). The products run
      * in BLAS ({@link Blas}), bias and activation in Java loops, so that a layer costs one product
      * and no chain of small ND4J ops. Activations are kept in Java arrays for the backward pass.
      */
-    Pass forwardHost(double[] input, int n) {
+    Pass forwardHost(double[] input, int n, boolean keepOutput) {
         int layers = sizes.length - 1;
         double[][] inputs = new double[layers][];
         double[][] slopes = new double[layers][];
@@ -118,7 +120,9 @@ public final class Mlp {
             int fin = sizes[l];
             int fout = sizes[l + 1];
             inputs[l] = h;
-            double[] pre = new double[n * fout];
+            double[] pre = l == layers - 1 && !keepOutput
+                    ? HostScratch.get(HostScratch.Slot.NETWORK_OUTPUT, n * fout)
+                    : new double[n * fout];
             if (weights[l] != null) {
                 Blas.forward(h, n, fin, weights[l].value(), fout, pre);
             }
@@ -138,7 +142,7 @@ public final class Mlp {
             }
             h = pre;
         }
-        return new Pass(n, inputs, slopes, h);
+        return new Pass(n, inputs, slopes, h, keepOutput);
     }
 
     /**
@@ -173,17 +177,22 @@ public final class Mlp {
         private final double[][] inputs;
         private final double[][] slopes;
         private final double[] output;
+        private final boolean kept;
         private volatile INDArray outputArray;
 
-        private Pass(int n, double[][] inputs, double[][] slopes, double[] output) {
+        private Pass(int n, double[][] inputs, double[][] slopes, double[] output, boolean kept) {
             this.n = n;
             this.inputs = inputs;
             this.slopes = slopes;
             this.output = output;
+            this.kept = kept;
         }
 
         /** (n, outputSize). */
         public INDArray output() {
+            if (!kept) {
+                throw new IllegalStateException("this pass did not keep its output");
+            }
             INDArray o = outputArray;
             if (o == null) {
                 o = HostArrays.matrix(output, n, outputSize(), type);
@@ -192,7 +201,10 @@ public final class Mlp {
             return o;
         }
 
-        /** The output as a row-major Java array, in float64 whatever the network's type; read it only. */
+        /**
+         * The output as a row-major Java array, in float64 whatever the network's type; read it
+         * only. Without keepOutput it is per-thread scratch, valid until the next forward call.
+         */
         double[] hostOutput() {
             return output;
         }
@@ -211,9 +223,13 @@ public final class Mlp {
             return g == null ? null : HostArrays.matrix(g, n, sizes[0], type);
         }
 
-        /** The same on a row-major Java array (n, outputSize), which it leaves unchanged. */
+        /**
+         * The same on a row-major Java array (n, outputSize), which it leaves unchanged. The result
+         * is per-thread scratch ({@link HostScratch}): read it before the next backward call.
+         */
         double[] backwardHost(double[] gradOutput) {
             double[] g = gradOutput;
+            boolean slotA = true;
             for (int l = sizes.length - 2; l >= 0; l--) {
                 int fin = sizes[l];
                 int fout = sizes[l + 1];
@@ -228,8 +244,10 @@ public final class Mlp {
                 if (weights[l] == null) {
                     return null;
                 }
-                // dL/dW += h^T g, and dL/dh = g W^T
-                double[] gh = new double[n * fin];
+                // dL/dW += h^T g, and dL/dh = g W^T (into the scratch array g does not use)
+                double[] gh = HostScratch.get(slotA ? HostScratch.Slot.LAYER_GRADIENT_A : HostScratch.Slot.LAYER_GRADIENT_B,
+                        n * fin);
+                slotA = !slotA;
                 Blas.backward(inputs[l], g, n, fin, weights[l].value(), weights[l].grad(), fout, gh);
                 if (l == 0) {
                     return gh;

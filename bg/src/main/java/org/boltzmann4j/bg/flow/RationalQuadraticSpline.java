@@ -96,12 +96,6 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
         return new SplineKernel();
     }
 
-    /** The bin fractions of widths and heights (the softmax, 2K exponentials per evaluation). */
-    @Override
-    int stateSize() {
-        return 2 * bins;
-    }
-
     private final class SplineKernel extends Kernel {
         private final double[] xs = new double[bins + 1];
         private final double[] ys = new double[bins + 1];
@@ -177,24 +171,28 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
             return u;
         }
 
+        /**
+         * The state has the raw layout with the bin fractions of widths and heights (the softmax,
+         * 2K exponentials per evaluation) in place of their logits, and the raw knot derivatives.
+         */
         @Override
-        void save(double[] state, int soff) {
-            if (inside) {
-                System.arraycopy(pw, 0, state, soff, bins);
-                System.arraycopy(ph, 0, state, soff + bins, bins);
-            }
+        void save(double[] raw, int off, int count, double[] state, int soff) {
+            System.arraycopy(pw, 0, state, soff, bins);
+            System.arraycopy(ph, 0, state, soff + bins, bins);
+            System.arraycopy(raw, off + 2 * bins, state, soff + 2 * bins, count - 2 * bins);
         }
 
         @Override
-        void restore(double[] raw, int off, double u, double[] state, int soff) {
+        void restore(double[] state, int soff, double u) {
             if (circular) {
                 u = wrap(u);
             } else if (u < lo || u > hi) {
                 tail(u);
                 return;
             }
-            this.raw = raw;
-            this.off = off;
+            // knot derivatives and their gradient indices read the state as they read raw
+            this.raw = state;
+            this.off = soff;
             inside = true;
             System.arraycopy(state, soff, pw, 0, bins);
             System.arraycopy(state, soff + bins, ph, 0, bins);
