@@ -77,7 +77,7 @@ class MolecularDynamicsIT {
         Process child = Cli.start(dir.resolve("child.log"), concat(args, "--out", killed.toString()));
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (Files.exists(killed.resolve(MolecularDynamics.CHECKPOINT))
+            if (MolecularDynamics.hasCheckpoint(killed)
                     && MolecularDynamics.checkpointProgress(killed)[0] >= 10) break;
             Thread.sleep(20);
         }

@@ -21,6 +21,7 @@ import org.boltzmann4j.bg.io.AtomicFile;
 import org.boltzmann4j.bg.io.Dcd;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.Pdb;
+import org.boltzmann4j.bg.sampling.MolecularDynamics;
 import org.boltzmann4j.bg.systems.MolecularSystem;
 import org.boltzmann4j.bg.training.MolecularTraining;
 import org.nd4j.linalg.factory.Nd4j;
@@ -82,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
             Path replica = md.resolve(String.format("replica-%03d", r));
             List<String> args = new ArrayList<>(List.of("md", "--system", "aldp-implicit", "--steps", Long.toString(1000L * ps), "--save-every", "100",
                     "--seed", Integer.toString(seed * 2 + r), "--out", replica.toString()));
-            if (Files.exists(replica.resolve("checkpoint.b4j"))) args.add("--resume"); // a killed demo continues its MD
+            if (MolecularDynamics.hasCheckpoint(replica)) args.add("--resume"); // a killed demo continues its MD
             runs.add(args);
         }
         int code = ChildProcesses.runAll(runs, List.of("[md 0] ", "[md 1] "), 2);

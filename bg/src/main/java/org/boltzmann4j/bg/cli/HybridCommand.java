@@ -92,7 +92,7 @@ final class HybridCommand implements Callable<Integer> {
             throw new Main.UsageException(e.getMessage());
         }
         if (flowEvery > 0 && model == null) throw new Main.UsageException("flow moves (--flow-every " + flowEvery + ") need --model");
-        if (!resume && Files.exists(out.resolve("checkpoint.b4j")))
+        if (!resume && HybridSampler.hasCheckpoint(out))
             throw new Main.UsageException(out + " already holds a run; use --resume to continue it or another --out");
         MolecularSystem molecular = systemOptions.molecular();
         Pdb.Structure structure = systemOptions.structure();

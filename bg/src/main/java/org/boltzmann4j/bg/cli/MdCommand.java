@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "md", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Langevin molecular dynamics with OpenMM (LangevinMiddleIntegrator).",
-                "Writes OUT/trajectory.dcd, energies.npy (kJ/mol per saved frame), log.csv, final.pdb and checkpoint.b4j;",
+                "Writes OUT/trajectory.dcd, energies.npy (kJ/mol per saved frame), log.csv, final.pdb and checkpoint.b4j.a/.b;",
                 "--resume continues a killed run from its last checkpoint. With --replicas R, independent replicas",
                 "(seeds S, S+1, ...) run in parallel processes into OUT/replica-000, OUT/replica-001, ..."})
 final class MdCommand implements Callable<Integer> {
@@ -81,7 +81,7 @@ final class MdCommand implements Callable<Integer> {
         Pdb.Structure structure = systemOptions.structure();
         String source = systemOptions.source();
         int atoms = structure.topology().atomCount();
-        if (!resume && Files.exists(out.resolve(MolecularDynamics.CHECKPOINT)))
+        if (!resume && MolecularDynamics.hasCheckpoint(out))
             throw new Main.UsageException(out + " already holds a run; use --resume to continue it or another --out");
         if (replicas > 1) return runReplicas();
         try {

@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import org.boltzmann4j.bg.analysis.Dihedral;
 import org.boltzmann4j.bg.analysis.PhiStates;
 import org.boltzmann4j.bg.io.AtomicFile;
+import org.boltzmann4j.bg.io.CheckpointSlots;
 import org.boltzmann4j.bg.io.Dcd;
 import org.boltzmann4j.bg.io.DcdWriter;
 import org.boltzmann4j.bg.io.MolecularFileException;
@@ -47,7 +48,8 @@ import org.boltzmann4j.openmm.OpenMMSystem;
  * <p>Per chain, in {@code out/chain-NNN/}: trajectory.dcd, energies.npy (kJ/mol of saved
  * frames), moves.csv (step, move, accepted, du_kjmol, dlogq, phi_rad). {@code out/summary.json}
  * holds acceptance rates, phi-sign transitions (when phi atoms are given) and energy evaluations.
- * A checkpoint at every saved frame makes the run resumable.
+ * A checkpoint at every saved frame (two slots written in turn, {@link CheckpointSlots}) makes
+ * the run resumable.
  *
  * <p>Random numbers: every decision draws from a generator derived from (seed, chain, move
  * number), so the same seed gives the same chains whatever the thread count. OpenMM's Reference
@@ -100,6 +102,11 @@ public final class HybridSampler {
     }
 
     static final String CHECKPOINT = "checkpoint.b4j";
+
+    /** Whether a run folder holds a checkpoint (a run to resume). */
+    public static boolean hasCheckpoint(Path out) throws IOException {
+        return CheckpointSlots.exists(out, CHECKPOINT);
+    }
     static final String MOVES_HEADER = "step,move,accepted,du_kjmol,dlogq,phi_rad";
     private static final String MAGIC = "boltzmann4j-hybrid-checkpoint";
     private static final int VERSION = 1;
@@ -116,6 +123,7 @@ public final class HybridSampler {
     private long step;
     private long flowRound;
     private long lastCheckpointNs = System.nanoTime();
+    private CheckpointSlots slots;
 
     private HybridSampler(Settings settings, Proposal proposal, int[] phiAtoms, Path out, double[] masses) {
         this.s = settings;
@@ -163,7 +171,7 @@ public final class HybridSampler {
             restore();
         } else {
             Files.createDirectories(out);
-            Files.deleteIfExists(out.resolve(CHECKPOINT));
+            CheckpointSlots.delete(out, CHECKPOINT);
             for (Chain chain : chains) chain.start(start);
         }
         for (Chain chain : chains) chain.openFiles(resume);
@@ -478,14 +486,20 @@ public final class HybridSampler {
             data.write(json);
             for (Chain chain : chains) chain.writeState(data);
         }
-        AtomicFile.writeBytes(out.resolve(CHECKPOINT), bytes.toByteArray(), durable);
+        if (slots == null) slots = CheckpointSlots.open(out, CHECKPOINT);
+        slots.write(bytes.toByteArray(), durable);
         lastCheckpointNs = System.nanoTime();
     }
 
     private void restore() throws IOException {
         Path file = out.resolve(CHECKPOINT);
-        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no checkpoint to resume from");
-        try (DataInputStream data = new DataInputStream(Files.newInputStream(file))) {
+        byte[] record = CheckpointSlots.readLatest(out, CHECKPOINT);
+        if (record == null) {
+            if (Files.exists(out.resolve(CHECKPOINT + ".a")) || Files.exists(out.resolve(CHECKPOINT + ".b")))
+                throw new MolecularFileException(file, "no intact checkpoint record (both slots corrupt)");
+            throw new NoSuchFileException(file.toString(), null, "no checkpoint to resume from");
+        }
+        try (DataInputStream data = new DataInputStream(new java.io.ByteArrayInputStream(record))) {
             byte[] json = new byte[data.readInt()];
             data.readFully(json);
             ObjectNode meta = (ObjectNode) JSON.readTree(json);
@@ -546,6 +560,13 @@ public final class HybridSampler {
 
     private void close() throws IOException {
         IOException first = null;
+        if (slots != null) {
+            try {
+                slots.close();
+            } catch (IOException e) {
+                first = e;
+            }
+        }
         for (Chain chain : chains) {
             try {
                 chain.close();

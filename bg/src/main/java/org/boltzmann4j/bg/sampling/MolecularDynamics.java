@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import org.boltzmann4j.bg.io.AtomicFile;
+import org.boltzmann4j.bg.io.CheckpointSlots;
 import org.boltzmann4j.bg.io.Dcd;
 import org.boltzmann4j.bg.io.DcdWriter;
 import org.boltzmann4j.bg.io.Frames;
@@ -37,7 +38,8 @@ import org.boltzmann4j.openmm.OpenMMSystem;
  *   <li>{@code log.csv}: step, time_ps, potential_kjmol, kinetic_kjmol, temperature_k,
  *       speed_ns_per_day, a line per saved frame;
  *   <li>{@code final.pdb}: the last configuration;
- *   <li>{@code checkpoint.b4j}: OpenMM's checkpoint plus the run's progress, one file written
+ *   <li>{@code checkpoint.b4j.a}, {@code .b}: OpenMM's checkpoint plus the run's progress, in two
+ *       slots written in turn (see {@link CheckpointSlots}),
  *       atomically, from which {@code resume} continues.
  * </ul>
  *
@@ -98,6 +100,7 @@ public final class MolecularDynamics {
         BufferedWriter log;
         DcdWriter dcd;
         long lastCheckpointNs;
+        CheckpointSlots slots;
 
         Run(Context context, Topology topology, MdSettings settings, Path out, Listener listener) {
             this.context = context;
@@ -123,8 +126,9 @@ public final class MolecularDynamics {
                 dcd = DcdWriter.create(out.resolve(TRAJECTORY), atoms, false, new Dcd.Timing(s.saveEvery(), s.saveEvery(), s.dtPs()));
                 energies = NpyAppender.create(out.resolve(ENERGIES));
                 AtomicFile.writeString(out.resolve(LOG), LOG_HEADER + "\n");
-                Files.deleteIfExists(out.resolve(CHECKPOINT));
+                CheckpointSlots.delete(out, CHECKPOINT);
             }
+            slots = CheckpointSlots.open(out, CHECKPOINT);
             log = Files.newBufferedWriter(out.resolve(LOG), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             double mdSeconds = 0;
             long mdSteps = 0;
@@ -143,6 +147,7 @@ public final class MolecularDynamics {
                 checkpoint(step, true);
                 Pdb.write(out.resolve(FINAL_PDB), topology, Frames.single(context.positions()));
             } finally {
+                slots.close();
                 log.close();
                 if (dcd != null) dcd.close();
                 if (energies != null) energies.close();
@@ -188,16 +193,16 @@ public final class MolecularDynamics {
                 data.writeInt(openmm.length);
                 data.write(openmm);
             }
-            AtomicFile.writeBytes(out.resolve(CHECKPOINT), bytes.toByteArray(), durable);
+            slots.write(bytes.toByteArray(), durable);
             lastCheckpointNs = System.nanoTime();
         }
 
         long restore() throws IOException {
             Path file = out.resolve(CHECKPOINT);
-            if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no checkpoint to resume from");
+            byte[] record = readCheckpoint(out);
             ObjectNode meta;
             byte[] openmm;
-            try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(record))) {
                 byte[] json = new byte[in.readInt()];
                 in.readFully(json);
                 meta = (ObjectNode) JSON.readTree(json);
@@ -231,9 +236,24 @@ public final class MolecularDynamics {
         }
     }
 
+    /** The newest checkpoint record of a run folder; errors say whether there is none or it is corrupt. */
+    private static byte[] readCheckpoint(Path out) throws IOException {
+        byte[] record = CheckpointSlots.readLatest(out, CHECKPOINT);
+        if (record != null) return record;
+        Path file = out.resolve(CHECKPOINT);
+        if (Files.exists(out.resolve(CHECKPOINT + ".a")) || Files.exists(out.resolve(CHECKPOINT + ".b")))
+            throw new MolecularFileException(file, "no intact checkpoint record (both slots corrupt)");
+        throw new NoSuchFileException(file.toString(), null, "no checkpoint to resume from");
+    }
+
+    /** Whether a run folder holds a checkpoint (a run to resume). */
+    public static boolean hasCheckpoint(Path out) throws IOException {
+        return CheckpointSlots.exists(out, CHECKPOINT);
+    }
+
     /** Reads the run folder's saved frame count and last step from its checkpoint (for tools and tests). */
     public static long[] checkpointProgress(Path out) throws IOException {
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(out.resolve(CHECKPOINT)))) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(readCheckpoint(out)))) {
             byte[] json = new byte[in.readInt()];
             in.readFully(json);
             var meta = JSON.readTree(json);
