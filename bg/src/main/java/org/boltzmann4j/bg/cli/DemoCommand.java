@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--md-ps", paramLabel = "PS", description = "MD length per replica in ps, a frame every 0.1 ps (default: 3000, quick: 400).")
     Integer mdPs;
 
-    @Option(names = "--train-steps", paramLabel = "N", description = "Training steps (default: 4000, quick: 600).")
+    @Option(names = "--train-steps", paramLabel = "N", description = "Training steps (default: 2500, quick: 600).")
     Integer trainSteps;
 
     @Option(names = "--by", defaultValue = "mixed", paramLabel = "example|energy|mixed", description = "How to train (default: ${DEFAULT-VALUE}).")
@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threads < 0) throw new Main.UsageException("--threads must be >= 0, got " + threads);
         int ps = mdPs != null ? mdPs : quick ? 400 : 3000;
-        int steps = trainSteps != null ? trainSteps : quick ? 600 : 4000;
+        int steps = trainSteps != null ? trainSteps : quick ? 600 : 2500;
         int n = samples != null ? samples : quick ? 5000 : 20000;
         if (ps < 10 || steps < 1 || n < 100) throw new Main.UsageException("need --md-ps >= 10, --train-steps >= 1, --samples >= 100");
         Path dir = out != null ? out : Path.of("demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
