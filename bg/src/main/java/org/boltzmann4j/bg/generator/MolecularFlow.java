@@ -3,6 +3,7 @@ package org.boltzmann4j.bg.generator;
 import java.util.ArrayList;
 import java.util.List;
 import org.boltzmann4j.bg.coordinates.CanonicalInternalCoordinates;
+import org.boltzmann4j.bg.coordinates.InternalCoordinateDomain;
 import org.boltzmann4j.bg.coordinates.InternalCoordinateLayout;
 import org.boltzmann4j.bg.coordinates.ZMatrix;
 import org.boltzmann4j.bg.flow.CircularShift;
@@ -25,7 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * z ~ N(0, 1) x U(-pi, pi)^torsions
  *   -> spline couplings (circular splines on torsions), a random permutation after every second
  *   -> torsions rotated back from their circular means          (CircularShift)
- *   -> bonds and angles scaled back from their standardisation  (ElementwiseAffine, fixed)
+ *   -> log-bonds and logit-angles scaled back from their standardisation (ElementwiseAffine, fixed)
+ *   -> bonds = exp, angles = pi sigmoid: the valid domain       (InternalCoordinateDomain)
  *   -> Cartesian coordinates in the canonical frame             (CanonicalInternalCoordinates)
  * </pre>
  *
@@ -68,7 +70,8 @@ public final class MolecularFlow {
 
     /**
      * Normalisation fitted on configurations x (n, 3N) in nm: means and standard deviations of the
-     * bonds and angles (internal) or coordinates (Cartesian), circular means of the torsions.
+     * log-bonds and logit-angles (internal) or coordinates (Cartesian), circular means of the
+     * torsions.
      */
     public static Normalization fit(int atoms, ZMatrix zMatrix, FlowArchitecture architecture, INDArray x) {
         boolean[] circular = circular(atoms, zMatrix, architecture);
@@ -78,7 +81,7 @@ public final class MolecularFlow {
         }
         CanonicalInternalCoordinates coordinates = new CanonicalInternalCoordinates(zMatrix);
         INDArray ic = coordinates.inverse(x).output();
-        ElementwiseAffine standard = coordinates.layout().standardization(ic);
+        ElementwiseAffine standard = coordinates.layout().standardization(new InternalCoordinateDomain(coordinates.layout()).unconstrain(ic));
         double[] circularShift = CircularShift.centering(ic, circular, DataType.DOUBLE).shift();
         return new Normalization(read(standard.shift()), read(standard.logScale()), circularShift);
     }
@@ -86,8 +89,9 @@ public final class MolecularFlow {
     /**
      * Normalisation around one structure (nm, 3N), for training by energy without data: bonds
      * centred on the structure's with a standard deviation of 0.005 nm, angles with 0.05 rad
-     * (about what 300 K gives for bonds to heavy atoms), torsions centred on the structure's.
-     * Cartesian: centred on the structure with 0.05 nm.
+     * (about what 300 K gives for bonds to heavy atoms; carried to log-bonds and logit-angles to
+     * first order), torsions centred on the structure's. Cartesian: centred on the structure with
+     * 0.05 nm.
      */
     public static Normalization around(int atoms, ZMatrix zMatrix, FlowArchitecture architecture, double[] structure) {
         boolean[] circular = circular(atoms, zMatrix, architecture);
@@ -104,12 +108,13 @@ public final class MolecularFlow {
         double[] ic = read(coordinates.inverse(Nd4j.createFromArray(new double[][] {structure})).output());
         InternalCoordinateLayout layout = coordinates.layout();
         for (int i : layout.bondIndices()) {
-            shift[i] = ic[i];
-            logScale[i] = Math.log(0.005);
+            shift[i] = Math.log(ic[i]); // d log b = db / b
+            logScale[i] = Math.log(0.005 / ic[i]);
         }
         for (int i : layout.angleIndices()) {
-            shift[i] = ic[i];
-            logScale[i] = Math.log(0.05);
+            double s = ic[i] / Math.PI; // d logit(theta/pi) = dtheta / (pi s (1 - s))
+            shift[i] = Math.log(s / (1 - s));
+            logScale[i] = Math.log(0.05 / (Math.PI * s * (1 - s)));
         }
         for (int i : layout.torsionIndices()) circularShift[i] = ic[i];
         return new Normalization(shift, logScale, circularShift);
@@ -144,7 +149,9 @@ public final class MolecularFlow {
         if (architecture.coordinates().equals("internal")) {
             layers.add(new CircularShift(normalization.circularShift(), dataFlags, DataType.DOUBLE));
             layers.add(ElementwiseAffine.fixed(normalization.shift(), normalization.logScale(), DataType.DOUBLE));
-            layers.add(new CanonicalInternalCoordinates(zMatrix));
+            CanonicalInternalCoordinates coordinates = new CanonicalInternalCoordinates(zMatrix);
+            layers.add(new InternalCoordinateDomain(coordinates.layout()));
+            layers.add(coordinates);
         } else {
             layers.add(ElementwiseAffine.fixed(normalization.shift(), normalization.logScale(), DataType.DOUBLE));
         }

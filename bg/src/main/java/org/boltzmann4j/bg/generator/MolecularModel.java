@@ -39,7 +39,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class MolecularModel {
     public static final String FORMAT = "boltzmann4j-model";
-    public static final int VERSION = 1;
+    /** 2: bonds and angles normalised as log-bonds and logit-angles (InternalCoordinateDomain). */
+    public static final int VERSION = 2;
     public static final String MANIFEST = "model.json";
     public static final String SYSTEM = "system.xml";
     public static final String STRUCTURE = "structure.pdb";

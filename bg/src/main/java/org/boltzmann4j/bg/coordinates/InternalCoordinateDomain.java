@@ -1,0 +1,161 @@
+package org.boltzmann4j.bg.coordinates;
+
+import java.util.List;
+import org.boltzmann4j.bg.flow.Parameter;
+import org.boltzmann4j.bg.flow.Transform;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Maps unconstrained reals onto the domain of internal coordinates, so that a flow on R^d stays
+ * a bijection once the Z-matrix turns its output into Cartesian coordinates: bond lengths
+ * b = exp(u) on (0, inf), angles theta = pi sigmoid(u) on (0, pi), torsions unchanged (they are
+ * periodic, any value is valid). Without it a spline's identity tails can hand the Z-matrix a
+ * negative bond or an angle beyond pi, which it folds back: two latent points, one
+ * configuration, and a wrong log q.
+ *
+ * <p>log|det| of forward = sum over bonds of u + sum over angles of log(pi s (1 - s)), s =
+ * sigmoid(u).
+ */
+public final class InternalCoordinateDomain implements Transform {
+    private final int dimension;
+    private final int[] kind; // 0 unchanged, 1 bond, 2 angle
+
+    public InternalCoordinateDomain(InternalCoordinateLayout layout) {
+        this.dimension = layout.dimension();
+        this.kind = new int[dimension];
+        for (int i : layout.bondIndices()) kind[i] = 1;
+        for (int i : layout.angleIndices()) kind[i] = 2;
+    }
+
+    /** Unconstrained values of internal coordinates (n, d): log of bonds, logit(theta / pi) of angles. */
+    public INDArray unconstrain(INDArray ic) {
+        return inverse(ic).output();
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public DataType dataType() {
+        return DataType.DOUBLE;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of();
+    }
+
+    @Override
+    public Pass forwardPass(INDArray u) {
+        int n = Batches.requireBatch(u, dimension, "InternalCoordinateDomain.forward");
+        double[] in = Batches.read(u), out = new double[in.length], logDet = new double[n], slope = new double[in.length];
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < dimension; j++) {
+                int k = r * dimension + j;
+                double v = in[k];
+                switch (kind[j]) {
+                    case 1 -> {
+                        out[k] = Math.exp(v);
+                        slope[k] = out[k];
+                        logDet[r] += v;
+                    }
+                    case 2 -> {
+                        double s = sigmoid(v);
+                        out[k] = Math.PI * s;
+                        slope[k] = Math.PI * s * (1 - s);
+                        logDet[r] += Math.log(Math.PI) + logSigmoid(v) + logSigmoid(-v);
+                    }
+                    default -> {
+                        out[k] = v;
+                        slope[k] = 1;
+                    }
+                }
+            }
+        }
+        return pass(n, in, out, logDet, slope, true);
+    }
+
+    @Override
+    public Pass inversePass(INDArray x) {
+        int n = Batches.requireBatch(x, dimension, "InternalCoordinateDomain.inverse");
+        double[] in = Batches.read(x), out = new double[in.length], logDet = new double[n], slope = new double[in.length];
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < dimension; j++) {
+                int k = r * dimension + j;
+                double v = in[k];
+                switch (kind[j]) {
+                    case 1 -> {
+                        out[k] = Math.log(v);
+                        slope[k] = 1 / v;
+                        logDet[r] -= out[k];
+                    }
+                    case 2 -> {
+                        double s = v / Math.PI;
+                        out[k] = Math.log(s) - Math.log1p(-s);
+                        slope[k] = 1 / (Math.PI * s * (1 - s));
+                        logDet[r] -= Math.log(Math.PI) + Math.log(s) + Math.log1p(-s);
+                    }
+                    default -> {
+                        out[k] = v;
+                        slope[k] = 1;
+                    }
+                }
+            }
+        }
+        return pass(n, in, out, logDet, slope, false);
+    }
+
+    /**
+     * Backward: dL/din = dL/dout * slope + dL/dlogDet * d(logDet)/din, where d(logDet)/du is 1 for a
+     * bond and 1 - 2s for an angle (forward); -1/b and -(1 - 2s)/(pi s (1 - s)) (inverse).
+     */
+    private Pass pass(int n, double[] in, double[] out, double[] logDet, double[] slope, boolean forward) {
+        INDArray output = Batches.matrix(out, n, dimension), logDets = Batches.vector(logDet);
+        return new Pass() {
+            @Override
+            public INDArray output() {
+                return output;
+            }
+
+            @Override
+            public INDArray logDet() {
+                return logDets;
+            }
+
+            @Override
+            public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
+                double[] g = Batches.readGradient(gradOutput, n, dimension, "InternalCoordinateDomain");
+                double[] gl = Batches.readGradient(gradLogDet, n, 1, "InternalCoordinateDomain");
+                double[] gin = new double[in.length];
+                for (int r = 0; r < n; r++) {
+                    for (int j = 0; j < dimension; j++) {
+                        int k = r * dimension + j;
+                        double dLogDet = switch (kind[j]) {
+                            case 1 -> forward ? 1 : -1 / in[k];
+                            case 2 -> {
+                                if (forward) yield 1 - 2 * sigmoid(in[k]);
+                                double s = in[k] / Math.PI;
+                                yield -(1 - 2 * s) / (Math.PI * s * (1 - s));
+                            }
+                            default -> 0;
+                        };
+                        gin[k] = g[k] * slope[k] + gl[r] * dLogDet;
+                    }
+                }
+                return Batches.matrix(gin, n, dimension);
+            }
+        };
+    }
+
+    private static double sigmoid(double v) {
+        return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+    }
+
+    /** log sigmoid(v), stable for large |v|. */
+    private static double logSigmoid(double v) {
+        return v >= 0 ? -Math.log1p(Math.exp(-v)) : v - Math.log1p(Math.exp(v));
+    }
+}
