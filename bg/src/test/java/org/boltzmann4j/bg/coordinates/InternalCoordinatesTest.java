@@ -362,7 +362,7 @@ class InternalCoordinatesTest {
     // ---- backward passes -----------------------------------------------------------------------
 
     /** L = sum(w * output) + sum(c * logDet): compare the pass's dL/d(input) with central differences. */
-    private static void assertBackwardMatchesFiniteDifferences(Function<INDArray, Transform.Pass> pass, double[] in,
+    static void assertBackwardMatchesFiniteDifferences(Function<INDArray, Transform.Pass> pass, double[] in,
             int n, int outDim, long seed, double tol, int[] circularOutputs) {
         Random random = new Random(seed);
         int inDim = in.length / n;
