@@ -1,6 +1,5 @@
 package org.boltzmann4j.bg.training;
 
-import java.util.Objects;
 import org.boltzmann4j.bg.analysis.KishEss;
 import org.boltzmann4j.bg.energy.Energy;
 import org.boltzmann4j.bg.flow.Distribution;
@@ -34,18 +33,19 @@ public final class ReverseKl implements Loss {
     private final double kT;
 
     public ReverseKl(Distribution base, Transform flow, Energy energy, double kT) {
-        this.base = Objects.requireNonNull(base, "base");
-        this.flow = Objects.requireNonNull(flow, "flow");
-        this.energy = Objects.requireNonNull(energy, "energy");
-        if (!(kT > 0) || !Double.isFinite(kT)) {
-            throw new IllegalArgumentException("kT must be positive and finite: " + kT);
-        }
-        this.kT = kT;
+        this(new BoltzmannGenerator(base, flow, energy, kT)); // which checks them
+    }
+
+    private ReverseKl(BoltzmannGenerator target) {
+        this.base = target.base();
+        this.flow = target.flow();
+        this.energy = target.energy();
+        this.kT = target.kT();
     }
 
     /** The loss of a generator's flow towards its energy at its kT. */
     public static ReverseKl of(BoltzmannGenerator generator) {
-        return new ReverseKl(generator.base(), generator.flow(), generator.energy(), generator.kT());
+        return new ReverseKl(generator);
     }
 
     @Override
