@@ -99,6 +99,8 @@ import numpy as np
 import openmm
 from openmm import app, unit
 
+from peptide_geometry import dihedral, rotate, side_of_bond
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 SYSTEMS = os.path.join(REPO, "bg", "src", "main", "resources", "org", "boltzmann4j", "bg", "systems")
 XML_PATH = os.path.join(SYSTEMS, "aldp-implicit.xml")
@@ -122,43 +124,6 @@ KT = (unit.MOLAR_GAS_CONSTANT_R * TEMPERATURE_K * unit.kelvin).value_in_unit(uni
 
 # ---------------------------------------------------------------------------------------
 # geometry
-
-
-def dihedral(p0, p1, p2, p3):
-    """Dihedral angle (radians, (-pi, pi]) of four points (IUPAC sign convention)."""
-    b0 = p0 - p1
-    b1 = (p2 - p1) / np.linalg.norm(p2 - p1)
-    b2 = p3 - p2
-    v = b0 - np.dot(b0, b1) * b1
-    w = b2 - np.dot(b2, b1) * b1
-    return math.atan2(np.dot(np.cross(b1, v), w), np.dot(v, w))
-
-
-def side_of_bond(topology, fixed, moving):
-    """Atoms connected to `moving` once the bond fixed-moving is cut (includes `moving`)."""
-    neighbours = {a.index: set() for a in topology.atoms()}
-    for a, b in topology.bonds():
-        neighbours[a.index].add(b.index)
-        neighbours[b.index].add(a.index)
-    seen = {moving}
-    stack = [moving]
-    while stack:
-        i = stack.pop()
-        for j in neighbours[i]:
-            if (i, j) in ((moving, fixed), (fixed, moving)) or j in seen:
-                continue
-            seen.add(j)
-            stack.append(j)
-    if fixed in seen:
-        raise SystemExit("FAIL: bond %d-%d is in a ring" % (fixed, moving))
-    return sorted(seen)
-
-
-def rotate(points, origin, axis, angle):
-    k = axis / np.linalg.norm(axis)
-    p = points - origin
-    out = p * math.cos(angle) + np.cross(k, p) * math.sin(angle) + np.outer(p @ k, k) * (1.0 - math.cos(angle))
-    return out + origin
 
 
 def phi_rotated(topology, positions, target_rad):
