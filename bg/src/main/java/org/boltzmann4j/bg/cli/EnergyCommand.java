@@ -10,6 +10,7 @@ import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.Npy;
 import org.boltzmann4j.bg.systems.MolecularSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "energy", mixinStandardHelpOptions = true, sortOptions = false,
@@ -29,24 +30,19 @@ final class EnergyCommand implements Callable<Integer> {
     @Option(names = "--forces", paramLabel = "FILE.npy", description = "Also write forces in kJ/mol/nm, float64, shape (frames, atoms, 3).")
     Path forces;
 
-    @Option(names = "--platform", defaultValue = "Reference", paramLabel = "NAME",
-            description = "OpenMM platform (default: ${DEFAULT-VALUE}, double precision and the fastest for small molecules; see 'bg platforms').")
-    String platform;
+    @Mixin EnergyOptions energyOptions;
 
     @Option(names = "--property", paramLabel = "NAME=VALUE", description = "Platform property, repeatable (e.g. --property Threads=1 on CPU).")
     Map<String, String> properties = new LinkedHashMap<>();
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Contexts evaluating in parallel (default: one per core).")
-    int threads;
-
     @Override
     public Integer call() throws Exception {
-        if (threads < 0) throw new Main.UsageException("--threads must be >= 0, got " + threads);
+        int threads = energyOptions.threads(); // bad usage is found before any work
         if (!out.toString().endsWith(".npy")) throw new Main.UsageException("--out must name a .npy file, got " + out);
         if (forces != null && !forces.toString().endsWith(".npy")) throw new Main.UsageException("--forces must name a .npy file, got " + forces);
         MolecularSystem molecular = MolecularSystem.resolve(system);
         Frames frames = Coordinates.load(coords);
-        try (OpenMMEnergy energy = new OpenMMEnergy(molecular, platform, properties, threads)) {
+        try (OpenMMEnergy energy = new OpenMMEnergy(molecular, energyOptions.platform, properties, threads)) {
             if (frames.atoms() != energy.numAtoms())
                 throw new IllegalArgumentException(coords + ": " + frames.atoms() + " atoms per frame, the System " + molecular.name()
                         + " has " + energy.numAtoms());

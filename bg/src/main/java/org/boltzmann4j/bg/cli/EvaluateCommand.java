@@ -10,6 +10,7 @@ import org.boltzmann4j.bg.generator.SampleSet;
 import org.boltzmann4j.bg.io.Coordinates;
 import org.boltzmann4j.bg.io.Frames;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -29,18 +30,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Bootstrap seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--platform", defaultValue = "Reference", paramLabel = "NAME", description = "OpenMM platform for the reference energies (default: ${DEFAULT-VALUE}).")
-    String platform;
-
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "OpenMM contexts in parallel (default: one per core).")
-    int threads;
+    @Mixin EnergyOptions energyOptions;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Report folder.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        if (threads < 0) throw new Main.UsageException("--threads must be >= 0, got " + threads);
+        int threads = energyOptions.threads(); // bad usage is found before any work
         MolecularModel loaded = MolecularModel.load(model);
         SampleSet set = SampleSet.read(samples);
         if (set.x().atoms() != loaded.atoms())
@@ -50,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (md.atoms() != loaded.atoms())
             throw new IllegalArgumentException(reference + ": " + md.atoms() + " atoms per frame, the model has " + loaded.atoms());
         double[] mdEnergies;
-        try (OpenMMEnergy energy = new OpenMMEnergy(loaded.systemXml(), platform, Map.of(), threads)) {
+        try (OpenMMEnergy energy = new OpenMMEnergy(loaded.systemXml(), energyOptions.platform, Map.of(), threads)) {
             mdEnergies = energy.score(md.xyz(), md.frames(), false, done -> {}).energies();
         }
         var report = GeneratorEvaluation.evaluate(new GeneratorEvaluation.Inputs(loaded.topology(), loaded.temperatureK(), set.x(), set.logW(),

@@ -8,6 +8,7 @@ import org.boltzmann4j.bg.energy.OpenMMEnergy;
 import org.boltzmann4j.bg.generator.MolecularModel;
 import org.boltzmann4j.bg.generator.SampleSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
@@ -23,22 +24,18 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--platform", defaultValue = "Reference", paramLabel = "NAME", description = "OpenMM platform for energies (default: ${DEFAULT-VALUE}).")
-    String platform;
-
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "OpenMM contexts in parallel (default: one per core).")
-    int threads;
+    @Mixin EnergyOptions energyOptions;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Samples folder.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        int threads = energyOptions.threads(); // bad usage is found before any work
         if (n < 1) throw new Main.UsageException("--n must be >= 1, got " + n);
-        if (threads < 0) throw new Main.UsageException("--threads must be >= 0, got " + threads);
         MolecularModel loaded = MolecularModel.load(model);
         SampleSet samples;
-        try (OpenMMEnergy energy = new OpenMMEnergy(loaded.systemXml(), platform, Map.of(), threads);
+        try (OpenMMEnergy energy = new OpenMMEnergy(loaded.systemXml(), energyOptions.platform, Map.of(), threads);
                 Progress progress = new Progress("sample", n, "samples")) {
             samples = loaded.sample(n, seed, energy, progress::stepTo);
         }

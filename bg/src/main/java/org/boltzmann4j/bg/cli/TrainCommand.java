@@ -56,11 +56,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of initialisation, batches and samples (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--platform", defaultValue = "Reference", paramLabel = "NAME", description = "OpenMM platform for energies (default: ${DEFAULT-VALUE}).")
-    String platform;
-
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "OpenMM contexts in parallel (default: one per core).")
-    int threads;
+    @Mixin EnergyOptions energyOptions;
 
     @Option(names = "--resume", description = "Continue the training saved in --out.")
     boolean resume;
@@ -70,10 +66,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int threads = energyOptions.threads(); // bad usage is found before any work
         if (!preset.equals("quick") && !preset.equals("standard")) throw new Main.UsageException("--preset must be quick or standard, got " + preset);
         if (!coordinates.equals("internal") && !coordinates.equals("cartesian"))
             throw new Main.UsageException("--coordinates must be internal or cartesian, got " + coordinates);
-        if (threads < 0) throw new Main.UsageException("--threads must be >= 0, got " + threads);
         if (!(temperatureK > 0)) throw new Main.UsageException("--temperature-k must be > 0, got " + temperatureK);
         int n = steps != null ? steps : preset.equals("quick") ? 1000 : 5000;
         MolecularTraining.Plan plan;
@@ -113,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
                     normalization, temperatureK);
         }
         try (Progress progress = new Progress("train", plan.steps(), "steps")) {
-            var result = MolecularTraining.train(model, frames, plan, platform, threads, out, resume, p -> progress.stepTo(p.step(),
+            var result = MolecularTraining.train(model, frames, plan, energyOptions.platform, threads, out, resume, p -> progress.stepTo(p.step(),
                     String.format("loss %.3f%s%s", p.meanLoss(), Double.isFinite(p.heldOutNll()) ? String.format(", held-out NLL %.2f", p.heldOutNll()) : "",
                             Double.isFinite(p.ess()) ? String.format(", ESS %.3f", p.ess()) : "")));
             System.err.printf("train: %d steps in %.0f s, %d OpenMM energy evaluations -> %s%n", plan.steps(), result.seconds(),
