@@ -17,9 +17,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>log|det| of forward is that of the 3N-6 -> 3N-6 map from the internal coordinates to the
  * free Cartesian coordinates of the canonical frame (r1.x, r2.x, r2.y and all coordinates of the
- * other atoms): log b2 + sum over the other N-3 atoms of log(b^2 sin theta). Inverse returns its
- * negative at the internal coordinates of x. Adding log(b1^2 sin alpha) + log(b2 sin theta2) (the
- * rotational volume element) gives the full 3N map of {@link InternalCoordinates}.
+ * other atoms), log b2 + sum over the other N-3 atoms of log(b^2 sin theta), plus the log of the
+ * rotational volume element b1^2 b2 sin theta2 of the shape: log(b1^2) + log(b2^2 sin theta2) + sum
+ * log(b^2 sin theta), the full 3N map of {@link InternalCoordinates} at sin alpha = 1. With it, the
+ * flow's log q is the density of its shapes with respect to the measure in which the Boltzmann
+ * density of a shape is exp(-U/kT) itself (the orientations integrated out), so log w = -U/kT - log q
+ * and every importance weight and acceptance ratio built on it need no correction; without it they
+ * would be biased by the rotational volume element, which varies with b1, b2 and theta2. Inverse
+ * returns its negative at the internal coordinates of x.
  */
 public final class CanonicalInternalCoordinates implements Transform {
 

@@ -1,6 +1,7 @@
 package org.boltzmann4j.bg.coordinates;
 
 import java.util.List;
+import org.boltzmann4j.bg.flow.CircularShift;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -9,23 +10,50 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Maps unconstrained reals onto the domain of internal coordinates, so that a flow on R^d stays
  * a bijection once the Z-matrix turns its output into Cartesian coordinates: bond lengths
- * b = exp(u) on (0, inf), angles theta = pi sigmoid(u) on (0, pi), torsions unchanged (they are
- * periodic, any value is valid). Without it a spline's identity tails can hand the Z-matrix a
- * negative bond or an angle beyond pi, which it folds back: two latent points, one
- * configuration, and a wrong log q.
+ * b = exp(u) on (0, inf), angles theta = pi sigmoid(u) on (0, pi), circular torsions unchanged
+ * (they are periodic, any value is valid), and bounded torsions t = c + pi (2 sigmoid(u) - 1): the
+ * circle cut open opposite a centre c. Without it a spline's identity tails can hand the Z-matrix a
+ * negative bond or an angle beyond pi, which it folds back: two latent points, one configuration,
+ * and a wrong log q.
  *
- * <p>log|det| of forward = sum over bonds of u + sum over angles of log(pi s (1 - s)), s =
- * sigmoid(u).
+ * <p>Bounded torsions are for the stiff ones (impropers, peptide bonds) that stay near one value:
+ * on the open interval they are standardised and modelled like bonds and angles, with a Gaussian
+ * base, instead of as circular coordinates whose uniform base a spline would have to squeeze into
+ * a few degrees. The map still covers the whole circle but one point, so the density stays exact.
+ *
+ * <p>log|det| of forward = sum over bonds of u + sum over angles of log(pi s (1 - s)) + sum over
+ * bounded torsions of log(2 pi s (1 - s)), s = sigmoid(u).
  */
 public final class InternalCoordinateDomain implements Transform {
     private final int dimension;
-    private final int[] kind; // 0 unchanged, 1 bond, 2 angle
+    private final int[] kind; // 0 unchanged, 1 bond, 2 angle, 3 bounded torsion
+    private final double[] centre;
 
+    /** All torsions circular. */
     public InternalCoordinateDomain(InternalCoordinateLayout layout) {
+        this(layout, new boolean[layout.dimension()], new double[layout.dimension()]);
+    }
+
+    /**
+     * @param bounded which coordinates are bounded torsions (each must be a torsion)
+     * @param centre the centre c of each bounded torsion (radians; ignored elsewhere)
+     */
+    public InternalCoordinateDomain(InternalCoordinateLayout layout, boolean[] bounded, double[] centre) {
         this.dimension = layout.dimension();
+        if (bounded.length != dimension || centre.length != dimension)
+            throw new IllegalArgumentException("bounded/centre have " + bounded.length + "/" + centre.length + " entries, expected " + dimension);
         this.kind = new int[dimension];
+        this.centre = centre.clone();
         for (int i : layout.bondIndices()) kind[i] = 1;
         for (int i : layout.angleIndices()) kind[i] = 2;
+        boolean[] torsion = new boolean[dimension];
+        for (int i : layout.torsionIndices()) torsion[i] = true;
+        for (int i = 0; i < dimension; i++) {
+            if (!bounded[i]) continue;
+            if (!torsion[i]) throw new IllegalArgumentException("coordinate " + i + " is not a torsion and cannot be a bounded torsion");
+            if (!Double.isFinite(centre[i])) throw new IllegalArgumentException("bounded torsion " + i + " has centre " + centre[i]);
+            kind[i] = 3;
+        }
     }
 
     /** Unconstrained values of internal coordinates (n, d): log of bonds, logit(theta / pi) of angles. */
@@ -68,6 +96,12 @@ public final class InternalCoordinateDomain implements Transform {
                         slope[k] = Math.PI * s * (1 - s);
                         logDet[r] += Math.log(Math.PI) + logSigmoid(v) + logSigmoid(-v);
                     }
+                    case 3 -> {
+                        double s = sigmoid(v);
+                        out[k] = centre[j] + Math.PI * (2 * s - 1);
+                        slope[k] = 2 * Math.PI * s * (1 - s);
+                        logDet[r] += Math.log(2 * Math.PI) + logSigmoid(v) + logSigmoid(-v);
+                    }
                     default -> {
                         out[k] = v;
                         slope[k] = 1;
@@ -98,6 +132,12 @@ public final class InternalCoordinateDomain implements Transform {
                         slope[k] = 1 / (Math.PI * s * (1 - s));
                         logDet[r] -= Math.log(Math.PI) + Math.log(s) + Math.log1p(-s);
                     }
+                    case 3 -> {
+                        double s = (CircularShift.wrap(v - centre[j]) / Math.PI + 1) / 2;
+                        out[k] = Math.log(s) - Math.log1p(-s);
+                        slope[k] = 1 / (2 * Math.PI * s * (1 - s));
+                        logDet[r] -= Math.log(2 * Math.PI) + Math.log(s) + Math.log1p(-s);
+                    }
                     default -> {
                         out[k] = v;
                         slope[k] = 1;
@@ -110,7 +150,8 @@ public final class InternalCoordinateDomain implements Transform {
 
     /**
      * Backward: dL/din = dL/dout * slope + dL/dlogDet * d(logDet)/din, where d(logDet)/du is 1 for a
-     * bond and 1 - 2s for an angle (forward); -1/b and -(1 - 2s)/(pi s (1 - s)) (inverse).
+     * bond and 1 - 2s for an angle or bounded torsion (forward); -1/b, -(1 - 2s)/(pi s (1 - s)) and
+     * -(1 - 2s)/(2 pi s (1 - s)) (inverse).
      */
     private Pass pass(int n, double[] in, double[] out, double[] logDet, double[] slope, boolean forward) {
         INDArray output = Batches.matrix(out, n, dimension), logDets = Batches.vector(logDet);
@@ -139,6 +180,11 @@ public final class InternalCoordinateDomain implements Transform {
                                 if (forward) yield 1 - 2 * sigmoid(in[k]);
                                 double s = in[k] / Math.PI;
                                 yield -(1 - 2 * s) / (Math.PI * s * (1 - s));
+                            }
+                            case 3 -> {
+                                if (forward) yield 1 - 2 * sigmoid(in[k]);
+                                double s = (CircularShift.wrap(in[k] - centre[j]) / Math.PI + 1) / 2;
+                                yield -(1 - 2 * s) / (2 * Math.PI * s * (1 - s));
                             }
                             default -> 0;
                         };

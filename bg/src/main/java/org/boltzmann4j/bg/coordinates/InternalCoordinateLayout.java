@@ -64,24 +64,27 @@ public record InternalCoordinateLayout(int atoms, boolean rigidBody) {
 
     /**
      * A fixed {@link ElementwiseAffine} whose forward map takes standardised coordinates to internal
-     * coordinates: bonds and angles as mean + std * z with (mean, std) fitted on {@code ic} (a
-     * trajectory in internal coordinates, (m, dimension())), torsions and rigid-body coordinates
-     * unchanged. Its log|det| is the constant sum of log std over bonds and angles. Torsions stay
-     * angles because their natural base density is uniform on the circle, not a Gaussian.
+     * coordinates: the coordinates marked in {@code include} (bonds and angles, in their
+     * unconstrained form for a flow, and bounded torsions) as mean + std * z with (mean, std) fitted
+     * on {@code ic} (a trajectory, (m, dimension())), the others unchanged. Its log|det| is the
+     * constant sum of log std. Circular torsions stay angles because their natural base density is
+     * uniform on the circle, not a Gaussian.
      *
-     * @throws IllegalArgumentException if a bond or angle is constant in the data (e.g. a constrained
-     *     bond), which has no density to standardise
+     * @throws IllegalArgumentException if an included coordinate is constant in the data (e.g. a
+     *     constrained bond), which has no density to standardise
      */
-    public ElementwiseAffine standardization(INDArray ic) {
+    public ElementwiseAffine standardization(INDArray ic, boolean[] include) {
         int m = Batches.requireBatch(ic, dimension(), "standardization");
         if (m < 2) {
             throw new IllegalArgumentException("standardization needs at least 2 frames, got " + m);
         }
         int d = dimension();
+        if (include.length != d) throw new IllegalArgumentException("include has " + include.length + " entries, expected " + d);
         double[] a = Batches.read(ic);
         double[] shift = new double[d];
         double[] logScale = new double[d];
-        for (int j = 0; j < 2 * atoms - 3; j++) {
+        for (int j = 0; j < d; j++) {
+            if (!include[j]) continue;
             double mean = 0;
             for (int r = 0; r < m; r++) {
                 mean += a[r * d + j];
@@ -94,7 +97,7 @@ public record InternalCoordinateLayout(int atoms, boolean rigidBody) {
             }
             var /= m - 1;
             if (!(var > 0)) {
-                throw new IllegalArgumentException((j < atoms - 1 ? "bond " + j : "angle " + (j - atoms + 1))
+                throw new IllegalArgumentException((j < atoms - 1 ? "bond " + j : j < 2 * atoms - 3 ? "angle " + (j - atoms + 1) : "torsion " + (j - 2 * atoms + 3))
                         + " is constant in the data; remove constrained coordinates before standardising");
             }
             shift[j] = mean;

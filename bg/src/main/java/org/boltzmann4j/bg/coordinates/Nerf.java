@@ -28,10 +28,13 @@ package org.boltzmann4j.bg.coordinates;
  *   <li>each row atom from (b, theta, phi), polar axis x_k - x_j: b^2 sin(theta).
  * </ul>
  * So with the rigid body, log|det dx/d(ic)| = log(b1^2 sin alpha) + log(b2^2 sin theta2) +
- * sum_rows log(b^2 sin theta). In the canonical frame the 3N-6 free Cartesian coordinates are r1.x
- * (= b1, det 1), (r2.x, r2.y) = polar coordinates of radius b2 about r0 (det b2) and all row atoms,
- * so log|det| = log b2 + sum_rows log(b^2 sin theta). The difference, log(b1^2 sin alpha) + log(b2 sin
- * theta2), is the volume element of the rigid rotations at that shape.
+ * sum_rows log(b^2 sin theta). Without it (the canonical frame) the log-det is the same at
+ * sin alpha = 1: log(b1^2) + log(b2^2 sin theta2) + sum_rows log(b^2 sin theta). That is the
+ * Jacobian of the 3N-6 free Cartesian coordinates of the canonical frame (r1.x = b1, det 1; (r2.x,
+ * r2.y) = polar coordinates of radius b2 about r0, det b2; the row atoms) times the volume element
+ * of the rigid rotations at that shape, b1^2 b2 sin theta2: the measure under which a shape's
+ * density is exp(-U) with no further factor, since integrating exp(-U(x)) over all orientations of a
+ * shape gives 8 pi^2 b1^2 b2 sin theta2 exp(-U).
  */
 final class Nerf {
 
@@ -127,7 +130,7 @@ final class Nerf {
             x[xo + 3 * r2 + 2] = pz + b2 * (ct * f[2] + st * wz);
             double ld = rigid
                     ? Math.log(b1 * b1 * Math.abs(Math.sin(ic[o + rigid0 + 3]))) + Math.log(b2 * b2 * Math.abs(st))
-                    : Math.log(Math.abs(b2));
+                    : Math.log(b1 * b1) + Math.log(b2 * b2 * Math.abs(st));
             for (int t = 0; t < ri.length; t++) {
                 double b = ic[o + 2 + t];
                 double th = ic[o + angle0 + 1 + t];
@@ -220,7 +223,7 @@ final class Nerf {
                 ic[o + rigid0 + 5] = wrap(Math.atan2(gy, gx));
                 ld = Math.log(b1 * b1 * sa) + Math.log(b2 * b2 * Math.sin(t2));
             } else {
-                ld = Math.log(b2);
+                ld = Math.log(b1 * b1) + Math.log(b2 * b2 * Math.sin(t2));
             }
             for (int t = 0; t < ri.length; t++) {
                 double b = distance(x, xo, ri[t], rj[t]);
@@ -344,9 +347,9 @@ final class Nerf {
             // r2 = p + b2 (ct u + st w), r1 = p + b1 u, r0 = p
             double g2u = g2x * f[0] + g2y * f[1] + g2z * f[2];
             double g2w = g2x * wx + g2y * wy + g2z * wz;
-            gic[o] += g1x * f[0] + g1y * f[1] + g1z * f[2] + (rigid ? gl * 2 / b1 : 0);
-            gic[o + 1] += ct * g2u + st * g2w + gl * (rigid ? 2 / b2 : 1 / b2);
-            gic[o + angle0] += b2 * (-st * g2u + ct * g2w) + (rigid ? gl * ct / st : 0);
+            gic[o] += g1x * f[0] + g1y * f[1] + g1z * f[2] + gl * 2 / b1;
+            gic[o + 1] += ct * g2u + st * g2w + gl * 2 / b2;
+            gic[o + angle0] += b2 * (-st * g2u + ct * g2w) + gl * ct / st;
             if (rigid) {
                 int p = o + rigid0;
                 gic[p] += adj[a0] + g1x + g2x;
@@ -492,13 +495,11 @@ final class Nerf {
             int xo = s * d3;
             System.arraycopy(gradIc, o, h, 0, d);
             double gl = gradLogDet[s];
+            h[0] -= gl * 2 / ic[o];
+            h[1] -= gl * 2 / ic[o + 1];
+            h[angle0] -= gl / Math.tan(ic[o + angle0]);
             if (rigid) {
-                h[0] -= gl * 2 / ic[o];
-                h[1] -= gl * 2 / ic[o + 1];
-                h[angle0] -= gl / Math.tan(ic[o + angle0]);
                 h[rigid0 + 3] -= gl / Math.tan(ic[o + rigid0 + 3]);
-            } else {
-                h[1] -= gl / ic[o + 1];
             }
             for (int t = 0; t < ri.length; t++) {
                 h[2 + t] -= gl * 2 / ic[o + 2 + t];

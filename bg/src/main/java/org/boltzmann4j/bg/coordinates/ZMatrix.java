@@ -113,11 +113,16 @@ public final class ZMatrix {
      * <p>The reference triple is a heavy atom closest to the graph centre (smallest eccentricity,
      * then most heavy neighbours) as r0, and two of its neighbours as r1, r2 (heavy first, then most
      * heavy neighbours, then most central). The remaining atoms are placed in breadth-first order
-     * from the reference triple, all reachable heavy atoms before hydrogens; for each, j is a placed
-     * bonded neighbour, k a placed neighbour of j, and l a placed neighbour of k (a proper torsion)
-     * or, if k has none other than j yet, of j (an improper one); each chosen heavy first, then with
-     * most heavy neighbours, then earliest placed. For a peptide this makes the frame N-CA-C of a
-     * central residue and phi and psi torsion coordinates.
+     * from the reference triple, all reachable heavy atoms before hydrogens and, at equal depth,
+     * chain atoms (more heavy neighbours) before terminal ones; for each, j is a placed bonded
+     * neighbour and k a placed neighbour of j. The fourth atom l is another placed neighbour of j
+     * if j has one (a sibling of i: an improper torsion, stiff, e.g. CB about CA-N relative to C,
+     * which fixes the chirality, or the second and third hydrogens of a methyl group relative to
+     * the first), otherwise a placed neighbour of k (a proper torsion: the rotation about j-k,
+     * carried by the first atom placed on j only). Each is chosen heavy first, then with most heavy
+     * neighbours, then earliest placed. So the slow rotations are proper torsions, one per rotatable
+     * bond, and everything else is stiff; for a peptide the frame is N-CA-C of a central residue and
+     * phi and psi are torsion coordinates.
      *
      * @param bonds pairs {a, b} of bonded atoms (each bond once, either order)
      * @param elements element symbols ("C", "H", ...) or null; only hydrogen-or-not and equality are
@@ -189,6 +194,7 @@ public final class ZMatrix {
         Comparator<Integer> placementPriority = Comparator
                 .<Integer>comparingInt(a -> hydrogen[a] ? 1 : 0)
                 .thenComparingInt(a -> depth[a])
+                .thenComparingInt(a -> -heavyDegree[a])
                 .thenComparingInt(a -> rank[a]);
         // Among placed atoms, prefer heavy ones, then chain atoms over terminal ones (so that the
         // backbone torsions such as phi and psi of a peptide are coordinates themselves), then the
@@ -209,9 +215,13 @@ public final class ZMatrix {
             int i = next;
             int j = best(adjacency[i], placedAt, anchorPriority, -1, -1);
             int k = best(adjacency[j], placedAt, anchorPriority, i, -1);
-            int l = best(adjacency[k], placedAt, anchorPriority, j, i);
+            // A sibling (another placed neighbour of j) makes the torsion improper: the rotation of
+            // i about j-k relative to the sibling, a stiff angle near +-120 or 180 degrees that
+            // does not move when the bond j-k rotates. Only the first atom placed on j carries that
+            // rotation in a proper torsion i-j-k-l.
+            int l = best(adjacency[j], placedAt, anchorPriority, k, i);
             if (l < 0) {
-                l = best(adjacency[j], placedAt, anchorPriority, k, i);
+                l = best(adjacency[k], placedAt, anchorPriority, j, i);
             }
             if (l < 0) {
                 throw new IllegalStateException("no torsion partner for atom " + i); // connectivity forbids this

@@ -44,6 +44,15 @@ public final class CircularShift implements Transform {
         return new CircularShift(shift, circular, type);
     }
 
+    /** Maps an angle to [-pi, pi). */
+    public static double wrap(double angle) {
+        if (angle >= -Math.PI && angle < Math.PI) {
+            return angle;
+        }
+        double w = angle - 2 * Math.PI * Math.floor((angle + Math.PI) / (2 * Math.PI));
+        return w >= Math.PI ? w - 2 * Math.PI : w;
+    }
+
     public double[] shift() {
         return shift.clone();
     }
@@ -79,7 +88,7 @@ public final class CircularShift implements Transform {
         double[] a = HostArrays.read(input);
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < d; j++) {
-                if (circular[j]) a[r * d + j] = RationalQuadraticSpline.wrap(a[r * d + j] + sign * shift[j]);
+                if (circular[j]) a[r * d + j] = wrap(a[r * d + j] + sign * shift[j]);
             }
         }
         INDArray output = HostArrays.matrix(a, n, d, type);

@@ -82,15 +82,6 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
         return circular;
     }
 
-    /** Maps an angle to [-pi, pi). */
-    static double wrap(double angle) {
-        if (angle >= -Math.PI && angle < Math.PI) {
-            return angle;
-        }
-        double w = angle - 2 * Math.PI * Math.floor((angle + Math.PI) / (2 * Math.PI));
-        return w >= Math.PI ? w - 2 * Math.PI : w;
-    }
-
     @Override
     Kernel kernel() {
         return new SplineKernel();
@@ -123,7 +114,7 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
         @Override
         void evaluate(double[] raw, int off, double u) {
             if (circular) {
-                u = wrap(u);
+                u = CircularShift.wrap(u);
             } else if (u < lo || u > hi) {
                 tail(u);
                 return;
@@ -144,7 +135,7 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
         @Override
         double invert(double[] raw, int off, double y) {
             if (circular) {
-                y = wrap(y);
+                y = CircularShift.wrap(y);
             } else if (y < lo || y > hi) {
                 tail(y);
                 return y;
@@ -185,7 +176,7 @@ final class RationalQuadraticSpline extends ElementwiseTransformer {
         @Override
         void restore(double[] state, int soff, double u) {
             if (circular) {
-                u = wrap(u);
+                u = CircularShift.wrap(u);
             } else if (u < lo || u > hi) {
                 tail(u);
                 return;

@@ -23,13 +23,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * Assembles the flow of a molecular Boltzmann generator, latent side first:
  *
  * <pre>
- * z ~ N(0, 1) x U(-pi, pi)^torsions
- *   -> spline couplings (circular splines on torsions), a random permutation after every second
- *   -> torsions rotated back from their circular means          (CircularShift)
- *   -> log-bonds and logit-angles scaled back from their standardisation (ElementwiseAffine, fixed)
- *   -> bonds = exp, angles = pi sigmoid: the valid domain       (InternalCoordinateDomain)
+ * z ~ N(0, 1) x U(-pi, pi)^circular torsions
+ *   -> spline couplings (circular splines on circular torsions), a random permutation after every second
+ *   -> circular torsions rotated back from their circular means (CircularShift)
+ *   -> log-bonds, logit-angles and bounded torsions scaled back from their standardisation
+ *      (ElementwiseAffine, fixed)
+ *   -> bonds = exp, angles = pi sigmoid, bounded torsions = centre + pi (2 sigmoid - 1): the
+ *      valid domain                                             (InternalCoordinateDomain)
  *   -> Cartesian coordinates in the canonical frame             (CanonicalInternalCoordinates)
  * </pre>
+ *
+ * A torsion is bounded (modelled on an interval about its centre, like a bond or angle) when the
+ * data keep it within {@link #BOUNDED_SPREAD} of its circular mean: the stiff impropers that fix
+ * chirality and branch geometry, and peptide bonds; the others (backbone phi and psi, side-chain
+ * and methyl rotations) stay circular.
  *
  * In Cartesian mode the couplings act on the standardised 3N coordinates and the last map is the
  * standardisation. Everything but the couplings is fixed: {@link Normalization} holds its
@@ -40,16 +47,44 @@ public final class MolecularFlow {
     private MolecularFlow() {}
 
     /**
-     * Fixed normalisation: x = z * exp(logScale) + shift on the standardised coordinates, and
-     * a rotation of each circular coordinate by circularShift (0 elsewhere).
+     * Largest deviation from the circular mean (radians) for which the data make a torsion
+     * bounded; past it the torsion rotates and stays circular.
      */
-    public record Normalization(double[] shift, double[] logScale, double[] circularShift) {
+    public static final double BOUNDED_SPREAD = Math.PI / 2;
+
+    /**
+     * Fixed normalisation: x = z * exp(logScale) + shift on the standardised coordinates; each
+     * torsion's centre (its circular mean: circular torsions are rotated by it, bounded ones are
+     * laid out about it); which torsions are bounded.
+     */
+    public record Normalization(double[] shift, double[] logScale, double[] torsionCentre, boolean[] bounded) {
         public Normalization {
-            if (shift.length != logScale.length || shift.length != circularShift.length)
+            if (shift.length != logScale.length || shift.length != torsionCentre.length || shift.length != bounded.length)
                 throw new IllegalArgumentException("normalisation arrays differ in length");
             shift = shift.clone();
             logScale = logScale.clone();
-            circularShift = circularShift.clone();
+            torsionCentre = torsionCentre.clone();
+            bounded = bounded.clone();
+        }
+
+        @Override
+        public double[] shift() {
+            return shift.clone();
+        }
+
+        @Override
+        public double[] logScale() {
+            return logScale.clone();
+        }
+
+        @Override
+        public double[] torsionCentre() {
+            return torsionCentre.clone();
+        }
+
+        @Override
+        public boolean[] bounded() {
+            return bounded.clone();
         }
     }
 
@@ -57,52 +92,68 @@ public final class MolecularFlow {
     public record Built(Distribution base, Flow flow, boolean[] circular) {}
 
     /**
-     * Which flow coordinates are circular: the torsions in internal mode, none in Cartesian mode
-     * (where zMatrix may be null).
+     * Which flow coordinates are circular: the torsions that are not bounded in internal mode,
+     * none in Cartesian mode (where zMatrix may be null).
      */
-    public static boolean[] circular(int atoms, ZMatrix zMatrix, FlowArchitecture architecture) {
+    public static boolean[] circular(int atoms, ZMatrix zMatrix, FlowArchitecture architecture, boolean[] bounded) {
         if (architecture.coordinates().equals("cartesian")) return new boolean[3 * atoms];
         InternalCoordinateLayout layout = new CanonicalInternalCoordinates(zMatrix).layout();
         boolean[] circular = new boolean[layout.dimension()];
-        for (int i : layout.torsionIndices()) circular[i] = true;
+        for (int i : layout.torsionIndices()) circular[i] = !bounded[i];
         return circular;
     }
 
     /**
-     * Normalisation fitted on configurations x (n, 3N) in nm: means and standard deviations of the
-     * log-bonds and logit-angles (internal) or coordinates (Cartesian), circular means of the
-     * torsions.
+     * Normalisation fitted on configurations x (n, 3N) in nm: circular means of the torsions and
+     * which are bounded (all data within {@link #BOUNDED_SPREAD} of the mean), then means and
+     * standard deviations of the log-bonds, logit-angles and unconstrained bounded torsions
+     * (internal), or of the coordinates (Cartesian).
      */
     public static Normalization fit(int atoms, ZMatrix zMatrix, FlowArchitecture architecture, INDArray x) {
-        boolean[] circular = circular(atoms, zMatrix, architecture);
         if (architecture.coordinates().equals("cartesian")) {
+            int d = 3 * atoms;
             ElementwiseAffine standard = ElementwiseAffine.standardizing(x, DataType.DOUBLE);
-            return new Normalization(read(standard.shift()), read(standard.logScale()), new double[circular.length]);
+            return new Normalization(read(standard.shift()), read(standard.logScale()), new double[d], new boolean[d]);
         }
         CanonicalInternalCoordinates coordinates = new CanonicalInternalCoordinates(zMatrix);
+        InternalCoordinateLayout layout = coordinates.layout();
+        int d = layout.dimension();
         INDArray ic = coordinates.inverse(x).output();
-        ElementwiseAffine standard = coordinates.layout().standardization(new InternalCoordinateDomain(coordinates.layout()).unconstrain(ic));
-        double[] circularShift = CircularShift.centering(ic, circular, DataType.DOUBLE).shift();
-        return new Normalization(read(standard.shift()), read(standard.logScale()), circularShift);
+        boolean[] torsion = new boolean[d];
+        for (int i : layout.torsionIndices()) torsion[i] = true;
+        double[] centre = CircularShift.centering(ic, torsion, DataType.DOUBLE).shift();
+        double[] a = read(ic);
+        int n = a.length / d;
+        boolean[] bounded = new boolean[d];
+        for (int i : layout.torsionIndices()) {
+            double spread = 0;
+            for (int r = 0; r < n; r++) spread = Math.max(spread, Math.abs(CircularShift.wrap(a[r * d + i] - centre[i])));
+            bounded[i] = spread < BOUNDED_SPREAD;
+        }
+        INDArray u = new InternalCoordinateDomain(layout, bounded, centre).unconstrain(ic);
+        boolean[] standardized = bounded.clone();
+        for (int i : layout.bondIndices()) standardized[i] = true;
+        for (int i : layout.angleIndices()) standardized[i] = true;
+        ElementwiseAffine standard = layout.standardization(u, standardized);
+        return new Normalization(read(standard.shift()), read(standard.logScale()), centre, bounded);
     }
 
     /**
      * Normalisation around one structure (nm, 3N), for training by energy without data: bonds
      * centred on the structure's with a standard deviation of 0.005 nm, angles with 0.05 rad
      * (about what 300 K gives for bonds to heavy atoms; carried to log-bonds and logit-angles to
-     * first order), torsions centred on the structure's. Cartesian: centred on the structure with
-     * 0.05 nm.
+     * first order), torsions circular and centred on the structure's (without data nothing says
+     * which stay near one value). Cartesian: centred on the structure with 0.05 nm.
      */
     public static Normalization around(int atoms, ZMatrix zMatrix, FlowArchitecture architecture, double[] structure) {
-        boolean[] circular = circular(atoms, zMatrix, architecture);
-        int d = circular.length;
+        int d = architecture.coordinates().equals("cartesian") ? 3 * atoms : 3 * atoms - 6;
         double[] shift = new double[d], logScale = new double[d], circularShift = new double[d];
         if (architecture.coordinates().equals("cartesian")) {
             for (int j = 0; j < d; j++) {
                 shift[j] = structure[j];
                 logScale[j] = Math.log(0.05);
             }
-            return new Normalization(shift, logScale, circularShift);
+            return new Normalization(shift, logScale, circularShift, new boolean[d]);
         }
         CanonicalInternalCoordinates coordinates = new CanonicalInternalCoordinates(zMatrix);
         double[] ic = read(coordinates.inverse(Nd4j.createFromArray(new double[][] {structure})).output());
@@ -117,11 +168,11 @@ public final class MolecularFlow {
             logScale[i] = Math.log(0.05 / (Math.PI * s * (1 - s)));
         }
         for (int i : layout.torsionIndices()) circularShift[i] = ic[i];
-        return new Normalization(shift, logScale, circularShift);
+        return new Normalization(shift, logScale, circularShift, new boolean[d]);
     }
 
     public static Built build(int atoms, ZMatrix zMatrix, FlowArchitecture architecture, Normalization normalization) {
-        boolean[] dataFlags = circular(atoms, zMatrix, architecture);
+        boolean[] dataFlags = circular(atoms, zMatrix, architecture, normalization.bounded());
         int d = dataFlags.length;
         if (normalization.shift().length != d)
             throw new IllegalArgumentException("normalisation has " + normalization.shift().length + " coordinates, the flow " + d);
@@ -147,10 +198,12 @@ public final class MolecularFlow {
         }
         if (!java.util.Arrays.equals(flags, dataFlags)) throw new IllegalStateException("circular flags lost their way through the permutations");
         if (architecture.coordinates().equals("internal")) {
-            layers.add(new CircularShift(normalization.circularShift(), dataFlags, DataType.DOUBLE));
+            double[] circularCentre = normalization.torsionCentre();
+            for (int i = 0; i < d; i++) if (!dataFlags[i]) circularCentre[i] = 0;
+            layers.add(new CircularShift(circularCentre, dataFlags, DataType.DOUBLE));
             layers.add(ElementwiseAffine.fixed(normalization.shift(), normalization.logScale(), DataType.DOUBLE));
             CanonicalInternalCoordinates coordinates = new CanonicalInternalCoordinates(zMatrix);
-            layers.add(new InternalCoordinateDomain(coordinates.layout()));
+            layers.add(new InternalCoordinateDomain(coordinates.layout(), normalization.bounded(), normalization.torsionCentre()));
             layers.add(coordinates);
         } else {
             layers.add(ElementwiseAffine.fixed(normalization.shift(), normalization.logScale(), DataType.DOUBLE));

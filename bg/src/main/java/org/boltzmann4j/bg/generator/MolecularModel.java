@@ -39,8 +39,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class MolecularModel {
     public static final String FORMAT = "boltzmann4j-model";
-    /** 2: bonds and angles normalised as log-bonds and logit-angles (InternalCoordinateDomain). */
-    public static final int VERSION = 2;
+    /**
+     * 3: torsions of sibling atoms improper (Z-matrix), stiff torsions bounded (normalization
+     * torsion_centre and bounded_torsions), log q including the rotational volume element.
+     */
+    public static final int VERSION = 3;
     public static final String MANIFEST = "model.json";
     public static final String SYSTEM = "system.xml";
     public static final String STRUCTURE = "structure.pdb";
@@ -198,7 +201,10 @@ public final class MolecularModel {
         ObjectNode norm = root.putObject("normalization");
         array(norm.putArray("shift"), normalization.shift());
         array(norm.putArray("log_scale"), normalization.logScale());
-        array(norm.putArray("circular_shift"), normalization.circularShift());
+        array(norm.putArray("torsion_centre"), normalization.torsionCentre());
+        ArrayNode bounded = norm.putArray("bounded_torsions");
+        boolean[] flags = normalization.bounded();
+        for (int i = 0; i < flags.length; i++) if (flags[i]) bounded.add(i);
         if (zMatrix != null) {
             ObjectNode z = root.putObject("zmatrix");
             ArrayNode reference = z.putArray("reference");
@@ -234,8 +240,13 @@ public final class MolecularModel {
             FlowArchitecture architecture = new FlowArchitecture(a.path("coordinates").asText(), a.path("couplings").asInt(),
                     a.path("bins").asInt(), ints(a.path("hidden")), a.path("spline_bound").asDouble(), a.path("seed").asLong());
             JsonNode n = root.path("normalization");
-            var normalization = new MolecularFlow.Normalization(doubles(n.path("shift")), doubles(n.path("log_scale")),
-                    doubles(n.path("circular_shift")));
+            double[] shift = doubles(n.path("shift"));
+            boolean[] bounded = new boolean[shift.length];
+            for (int i : ints(n.path("bounded_torsions"))) {
+                if (i < 0 || i >= shift.length) throw new MolecularFileException(manifest, "bounded torsion index " + i + " out of range");
+                bounded[i] = true;
+            }
+            var normalization = new MolecularFlow.Normalization(shift, doubles(n.path("log_scale")), doubles(n.path("torsion_centre")), bounded);
             String xml = Files.readString(dir.resolve(SYSTEM), StandardCharsets.UTF_8);
             Pdb.Structure structure = Pdb.read(dir.resolve(STRUCTURE));
             int atoms = root.path("atoms").asInt();

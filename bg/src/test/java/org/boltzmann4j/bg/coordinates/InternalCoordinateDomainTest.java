@@ -3,14 +3,21 @@ package org.boltzmann4j.bg.coordinates;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.SplittableRandom;
+import org.boltzmann4j.bg.flow.CircularShift;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** exp for bonds, pi sigmoid for angles: round trip, log-det in closed form, backward against finite differences. */
+/**
+ * exp for bonds, pi sigmoid for angles, c + pi (2 sigmoid - 1) for a bounded torsion: round trip,
+ * log-det in closed form, backward against finite differences.
+ */
 class InternalCoordinateDomainTest {
-    // 5 atoms: 4 bonds, 3 angles, 2 torsions
-    private final InternalCoordinateDomain domain = new InternalCoordinateDomain(new InternalCoordinateLayout(5, false));
+    // 5 atoms: 4 bonds, 3 angles, 2 torsions; torsion 7 bounded about 2.9 rad (so that its values
+    // run past pi and must be folded back by the inverse), torsion 8 circular
+    private static final double CENTRE = 2.9;
+    private final InternalCoordinateDomain domain = new InternalCoordinateDomain(new InternalCoordinateLayout(5, false),
+            new boolean[] {false, false, false, false, false, false, false, true, false}, new double[] {0, 0, 0, 0, 0, 0, 0, CENTRE, 0});
 
     private static double[] random(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -36,6 +43,10 @@ class InternalCoordinateDomainTest {
                     assertTrue(v > 0 && v < Math.PI);
                     double s = 1 / (1 + Math.exp(-w));
                     logDet += Math.log(Math.PI * s * (1 - s));
+                } else if (j == 7) {
+                    assertTrue(v > CENTRE - Math.PI && v < CENTRE + Math.PI);
+                    double s = 1 / (1 + Math.exp(-w));
+                    logDet += Math.log(2 * Math.PI * s * (1 - s));
                 } else {
                     assertEquals(w, v, 0.0);
                 }
@@ -45,6 +56,24 @@ class InternalCoordinateDomainTest {
         var back = domain.inverse(forward.output());
         assertArrayEquals(u, back.output().dup().data().asDouble(), 1e-12);
         for (int r = 0; r < 6; r++) assertEquals(0, forward.logDet().getDouble(r) + back.logDet().getDouble(r), 1e-12);
+        // the bounded torsion as the Z-matrix returns it, folded into [-pi, pi): the same u
+        INDArray folded = forward.output().dup();
+        int crossed = 0;
+        for (int r = 0; r < 6; r++) {
+            double t = folded.getDouble(r, 7);
+            if (t >= Math.PI) crossed++;
+            folded.putScalar(r, 7, CircularShift.wrap(t));
+        }
+        assertTrue(crossed > 0, "some bounded torsions run past pi");
+        assertArrayEquals(u, domain.inverse(folded).output().dup().data().asDouble(), 1e-12);
+    }
+
+    @Test
+    void onlyTorsionsCanBeBounded() {
+        var layout = new InternalCoordinateLayout(5, false);
+        boolean[] bounded = new boolean[9];
+        bounded[5] = true; // an angle
+        assertThrows(IllegalArgumentException.class, () -> new InternalCoordinateDomain(layout, bounded, new double[9]));
     }
 
     @Test

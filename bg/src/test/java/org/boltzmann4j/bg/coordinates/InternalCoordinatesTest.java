@@ -288,7 +288,7 @@ class InternalCoordinatesTest {
     }
 
     @Test
-    void canonicalFrameLogDetIsThatOfTheFreeCartesianCoordinates() {
+    void canonicalFrameLogDetIsThatOfTheFreeCartesianCoordinatesTimesTheRotationalVolume() {
         for (TestMolecule m : new TestMolecule[] {ALDP, PRO}) {
             CanonicalInternalCoordinates ic = new CanonicalInternalCoordinates(m.zMatrix());
             InternalCoordinates full = new InternalCoordinates(m.zMatrix());
@@ -337,16 +337,15 @@ class InternalCoordinatesTest {
                     }
                     return restricted;
                 }, v, d, 1e-6);
-                assertEquals(logAbsDet(jac), ld[s], 1e-6);
-                // full = canonical + log(b1^2 sin alpha) + log(b2 sin theta2)
-                double b1 = zFull[s * d3];
-                double b2 = zFull[s * d3 + 1];
-                double theta2 = zFull[s * d3 + m.atoms() - 1];
+                // the free coordinates' Jacobian times the rotational volume element b1^2 b2 sin
+                // theta2 = r1.x^2 r2.y, read off the Cartesian output
+                double rotational = Math.log(x[s * d3 + 3 * ref[1]] * x[s * d3 + 3 * ref[1]] * x[s * d3 + 3 * ref[2] + 1]);
+                assertEquals(logAbsDet(jac) + rotational, ld[s], 1e-6);
+                // full = canonical + log sin alpha (the polar angle of the first bond in space)
                 double alpha = zFull[s * d3 + d + 3];
                 double fullLd = host(full.forward(matrix(java.util.Arrays.copyOfRange(zFull, s * d3, (s + 1) * d3), 1))
                         .logDet())[0];
-                assertEquals(fullLd, ld[s] + Math.log(b1 * b1 * Math.sin(alpha)) + Math.log(b2 * Math.sin(theta2)),
-                        1e-10);
+                assertEquals(fullLd, ld[s] + Math.log(Math.sin(alpha)), 1e-10);
             }
             // canonical inverse ignores the rigid body and round-trips the internal coordinates
             double[] moved = randomRigidMotion(x, 3, new Random(8));
@@ -521,7 +520,10 @@ class InternalCoordinatesTest {
         int n = 200;
         double[] x = randomConformations(ALDP, n, 0.01, new Random(17));
         INDArray z = ic.inverse(matrix(x, n)).output();
-        ElementwiseAffine standardization = ic.layout().standardization(z);
+        boolean[] bondsAndAngles = new boolean[ic.dimension()];
+        for (int j : ic.layout().bondIndices()) bondsAndAngles[j] = true;
+        for (int j : ic.layout().angleIndices()) bondsAndAngles[j] = true;
+        ElementwiseAffine standardization = ic.layout().standardization(z, bondsAndAngles);
         double[] zn = host(standardization.inverse(z).output());
         int d = ic.dimension();
         for (int j : ic.layout().angleIndices()) {

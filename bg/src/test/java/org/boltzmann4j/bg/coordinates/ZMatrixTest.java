@@ -3,10 +3,13 @@ package org.boltzmann4j.bg.coordinates;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -62,9 +65,10 @@ class ZMatrixTest {
             assertFalse(seenHydrogen && !h, "heavy atom " + ALDP.names()[a] + " placed after a hydrogen");
             seenHydrogen |= h;
         }
-        // heavy anchors: no hydrogen is ever used as j, k or l in this molecule
+        // heavy anchors: no hydrogen is ever used as j or k in this molecule (l may be a sibling
+        // hydrogen of a methyl group)
         for (int[] row : z.rows()) {
-            for (int q = 1; q < 4; q++) {
+            for (int q = 1; q < 3; q++) {
                 assertFalse(ALDP.elements()[row[q]].equals("H"), "hydrogen anchor in " + java.util.Arrays.toString(row));
             }
         }
@@ -79,6 +83,32 @@ class ZMatrixTest {
         assertTrue(z.torsionOf(c0, n, ca, c) >= 0, "phi");
         assertTrue(z.torsionOf(n2, c, ca, n) >= 0, "psi (given in reverse order)");
         assertEquals(-1, z.torsionOf(c0, n, ca, n2));
+        // one proper torsion per rotation axis: every other atom on the same anchor j is placed
+        // relative to a sibling (improper, stiff): CB about CA-N relative to C (the chirality), the
+        // methyl hydrogens relative to the first one
+        Map<Integer, Integer> properOn = new HashMap<>();
+        for (int[] row : z.rows()) {
+            boolean proper = bondSet(ALDP).contains(key(row[2], row[3]));
+            boolean improper = bondSet(ALDP).contains(key(row[1], row[3]));
+            assertTrue(proper != improper, java.util.Arrays.toString(row));
+            if (proper) assertNull(properOn.put(row[1], row[0]), "two proper torsions on anchor " + ALDP.names()[row[1]]);
+        }
+        int[] cbRow = rowOf(z, atom(ALDP, "ALA:CB"));
+        assertEquals(ca, cbRow[1]);
+        assertTrue(bondSet(ALDP).contains(key(cbRow[1], cbRow[3])), "CB's torsion is improper (fixes the chirality)");
+        int methylProper = 0;
+        for (String h : new String[] {"ALA:HB1", "ALA:HB2", "ALA:HB3"}) {
+            int[] row = rowOf(z, atom(ALDP, h));
+            if (bondSet(ALDP).contains(key(row[2], row[3]))) methylProper++;
+        }
+        assertEquals(1, methylProper, "one methyl hydrogen carries the rotation, the others follow it");
+    }
+
+    private static int[] rowOf(ZMatrix z, int atomIndex) {
+        for (int[] row : z.rows()) {
+            if (row[0] == atomIndex) return row;
+        }
+        throw new AssertionError("atom " + atomIndex + " has no row");
     }
 
     private static int atom(TestMolecule m, String name) {

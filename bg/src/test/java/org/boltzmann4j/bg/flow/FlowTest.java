@@ -124,7 +124,7 @@ class FlowTest {
             double[] x = new double[n * 2];
             for (int r = 0; r < n; r++) {
                 x[2 * r] = 1.0 + 0.5 * rng.nextGaussian();
-                x[2 * r + 1] = RationalQuadraticSpline.wrap(2.5 + 0.4 * rng.nextGaussian());
+                x[2 * r + 1] = CircularShift.wrap(2.5 + 0.4 * rng.nextGaussian());
             }
             Transform.Pass pass = flow.inversePass(HostArrays.matrix(x, n, 2, DataType.DOUBLE));
             double nll = -(base.logProb(pass.output()).sumNumber().doubleValue()
