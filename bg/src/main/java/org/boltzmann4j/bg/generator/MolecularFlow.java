@@ -33,10 +33,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *   -> Cartesian coordinates in the canonical frame             (CanonicalInternalCoordinates)
  * </pre>
  *
- * A torsion is bounded (modelled on an interval about its centre, like a bond or angle) when the
- * data keep it within {@link #BOUNDED_SPREAD} of its circular mean: the stiff impropers that fix
- * chirality and branch geometry, and peptide bonds; the others (backbone phi and psi, side-chain
- * and methyl rotations) stay circular.
+ * An improper torsion (the Z-matrix places an atom relative to a sibling) is bounded (modelled on an
+ * interval about its centre, like a bond or angle) when the data keep it within {@link
+ * #BOUNDED_SPREAD} of its circular mean: the stiff impropers that fix chirality and branch
+ * geometry. Proper torsions (backbone phi, psi and omega, side-chain and methyl rotations) stay
+ * circular, even when one short trajectory keeps them in one basin.
  *
  * In Cartesian mode the couplings act on the standardised 3N coordinates and the last map is the
  * standardisation. Everything but the couplings is fixed: {@link Normalization} holds its
@@ -125,7 +126,16 @@ public final class MolecularFlow {
         double[] a = read(ic);
         int n = a.length / d;
         boolean[] bounded = new boolean[d];
-        for (int i : layout.torsionIndices()) {
+        int[] torsions = layout.torsionIndices();
+        int[][] rows = zMatrix.rows();
+        double[] x0 = read(x.getRow(0));
+        for (int t = 0; t < torsions.length; t++) {
+            int i = torsions[t];
+            // Only impropers (l bonded to j, so nearer j than k: a bond against a 1-3 distance)
+            // are candidates: a proper torsion that one short trajectory keeps in one basin (psi,
+            // a side chain) can still rotate, and cutting its circle would starve the other basins.
+            int[] row = rows[t];
+            if (!(distance(x0, row[3], row[1]) < distance(x0, row[3], row[2]))) continue;
             double spread = 0;
             for (int r = 0; r < n; r++) spread = Math.max(spread, Math.abs(CircularShift.wrap(a[r * d + i] - centre[i])));
             bounded[i] = spread < BOUNDED_SPREAD;
@@ -217,6 +227,11 @@ public final class MolecularFlow {
         boolean[] input = new boolean[order.length];
         for (int i = 0; i < order.length; i++) input[order[i]] = outputFlags[i];
         return input;
+    }
+
+    private static double distance(double[] x, int a, int b) {
+        double dx = x[3 * a] - x[3 * b], dy = x[3 * a + 1] - x[3 * b + 1], dz = x[3 * a + 2] - x[3 * b + 2];
+        return Math.sqrt(dx * dx + dy * dy + dz * dz);
     }
 
     private static double[] read(INDArray a) {
