@@ -32,8 +32,8 @@ class BoltzmannGeneratorIT {
             Files.copy(in, data);
         }
         model = dir.resolve("model");
-        Cli.Run train = Cli.bg("train", "--system", "aldp-implicit", "--data", data.toString(), "--preset", "quick", "--steps", "40",
-                "--by", "mixed", "--batch", "64", "--seed", "3", "--out", model.toString());
+        Cli.Run train = Cli.bg("train", "--system", "aldp-implicit", "--data", data.toString(), "--preset", "quick", "--couplings", "6",
+                "--hidden", "32,48", "--steps", "40", "--by", "mixed", "--batch", "64", "--seed", "3", "--out", model.toString());
         assertEquals(0, train.code(), train.err());
     }
 
@@ -46,6 +46,12 @@ class BoltzmannGeneratorIT {
         assertEquals("mixed", m.path("training").path("by").asText());
         assertTrue(m.path("training").path("energy_evaluations").asLong() > 0);
         assertEquals(60, m.path("normalization").path("shift").size());
+        // --couplings and --hidden override the preset, --bins keeps its 8
+        assertEquals(6, m.path("architecture").path("couplings").asInt());
+        assertEquals("[32,48]", m.path("architecture").path("hidden").toString());
+        assertEquals(8, m.path("architecture").path("bins").asInt());
+        // the stiff impropers of alanine dipeptide are bounded torsions
+        assertTrue(m.path("normalization").path("bounded_torsions").size() > 5, m.path("normalization").toString());
     }
 
     @Test

@@ -53,6 +53,48 @@ class MolecularFlowTest {
     }
 
     @Test
+    void impropersAreBoundedAndTheBackboneTorsionsCircular() throws Exception {
+        Pdb.Structure structure;
+        try (InputStream in = getClass().getResourceAsStream("/org/boltzmann4j/bg/systems/aldp-implicit.pdb")) {
+            structure = Pdb.read(in, "aldp-implicit.pdb");
+        }
+        Path dcd = dir.resolve("md.dcd");
+        try (InputStream in = getClass().getResourceAsStream("/org/boltzmann4j/bg/systems/aldp-implicit-md.dcd")) {
+            Files.copy(in, dcd);
+        }
+        Frames frames = Dcd.read(dcd).frames();
+        var zMatrix = MolecularModel.zMatrixOf(structure.topology());
+        var architecture = FlowArchitecture.quick("internal", 1);
+        var normalization = MolecularFlow.fit(22, zMatrix, architecture, Nd4j.createFromArray(frames.xyz()).reshape('c', frames.frames(), 66));
+        boolean[] bounded = normalization.bounded();
+        int[] torsions = new org.boltzmann4j.bg.coordinates.CanonicalInternalCoordinates(zMatrix).layout().torsionIndices();
+        var atoms = structure.topology().atoms();
+        java.util.function.BiFunction<String, String, Integer> atom = (residue, name) -> {
+            for (int a = 0; a < atoms.size(); a++) if (atoms.get(a).residueName().equals(residue) && atoms.get(a).name().equals(name)) return a;
+            throw new AssertionError(residue + ":" + name);
+        };
+        int c0 = atom.apply("ACE", "C"), n = atom.apply("ALA", "N"), ca = atom.apply("ALA", "CA"), c = atom.apply("ALA", "C"),
+                n2 = atom.apply("NME", "N"), cb = atom.apply("ALA", "CB");
+        assertFalse(bounded[torsions[zMatrix.torsionOf(c0, n, ca, c)]], "phi is circular");
+        assertFalse(bounded[torsions[zMatrix.torsionOf(n2, c, ca, n)]], "psi is circular");
+        java.util.Set<Long> bonds = new java.util.HashSet<>();
+        for (int[] b : structure.topology().bonds()) bonds.add((long) Math.min(b[0], b[1]) * 1000 + Math.max(b[0], b[1]));
+        int[][] rows = zMatrix.rows();
+        int cbRow = -1, improper = 0, proper = 0, boundedCount = 0;
+        for (int t = 0; t < rows.length; t++) {
+            if (rows[t][0] == cb) cbRow = t;
+            boolean isImproper = bonds.contains((long) Math.min(rows[t][1], rows[t][3]) * 1000 + Math.max(rows[t][1], rows[t][3]));
+            if (isImproper) improper++; else proper++;
+            if (bounded[torsions[t]]) {
+                boundedCount++;
+                assertTrue(isImproper, "only impropers are bounded: row " + t);
+            }
+        }
+        assertTrue(bounded[torsions[cbRow]], "CB's improper (the chirality) is bounded");
+        assertTrue(boundedCount > 0 && boundedCount <= improper, boundedCount + " bounded of " + improper + " impropers, " + proper + " proper");
+    }
+
+    @Test
     void roundTripAndLogDetsCancel() throws Exception {
         MolecularFlow.Built built = build();
         Flow flow = built.flow();
