@@ -2,6 +2,7 @@ package org.boltzmann4j.bg.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.boltzmann4j.bg.generator.FlowArchitecture;
 import org.boltzmann4j.bg.generator.MolecularFlow;
@@ -24,8 +25,10 @@ import picocli.CommandLine.Option;
 final class TrainCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
 
-    @Option(names = "--data", paramLabel = "FILE", description = "MD frames (.dcd, .npy in nm, .pdb) for --by example or mixed.")
-    Path data;
+    @Option(names = "--data", paramLabel = "FILE", split = ",",
+            description = "MD frames (.dcd, .npy in nm, .pdb) for --by example or mixed; several files (repeated or comma-separated, e.g. "
+                    + "replicas) are joined in the order given.")
+    List<Path> data;
 
     @Option(names = "--by", defaultValue = "example", paramLabel = "example|energy|mixed", description = "How to train (default: ${DEFAULT-VALUE}).")
     String by;
@@ -97,10 +100,15 @@ final class TrainCommand implements Callable<Integer> {
         String source = systemOptions.source();
         Frames frames = null;
         if (data != null) {
-            frames = Coordinates.load(data);
-            if (frames.frames() == 0) throw new IllegalArgumentException(data + ": no frames");
-            if (frames.atoms() != structure.topology().atomCount())
-                throw new IllegalArgumentException(data + ": " + frames.atoms() + " atoms per frame, " + source + " has " + structure.topology().atomCount());
+            List<Frames> parts = new java.util.ArrayList<>();
+            for (Path file : data) {
+                Frames part = Coordinates.load(file);
+                if (part.frames() == 0) throw new IllegalArgumentException(file + ": no frames");
+                if (part.atoms() != structure.topology().atomCount())
+                    throw new IllegalArgumentException(file + ": " + part.atoms() + " atoms per frame, " + source + " has " + structure.topology().atomCount());
+                parts.add(part);
+            }
+            frames = Frames.concat(parts);
         }
         MolecularModel model;
         if (resume) {

@@ -30,6 +30,26 @@ public record Frames(int frames, int atoms, double[] xyz) {
         return new Frames(1, xyz.length / 3, xyz);
     }
 
+    /** The frames of several trajectories one after another; all must have the same atom count. */
+    public static Frames concat(java.util.List<Frames> parts) {
+        if (parts.isEmpty()) throw new IllegalArgumentException("nothing to concatenate");
+        if (parts.size() == 1) return parts.get(0);
+        int atoms = parts.get(0).atoms();
+        long total = 0;
+        for (Frames f : parts) {
+            if (f.atoms() != atoms) throw new IllegalArgumentException("trajectories of " + atoms + " and " + f.atoms() + " atoms cannot be joined");
+            total += f.frames();
+        }
+        if (total * atoms * 3 > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(total + " frames of " + atoms + " atoms are too many for one array");
+        double[] xyz = new double[(int) (total * atoms * 3)];
+        int at = 0;
+        for (Frames f : parts) {
+            System.arraycopy(f.xyz(), 0, xyz, at, f.xyz().length);
+            at += f.xyz().length;
+        }
+        return new Frames((int) total, atoms, xyz);
+    }
+
     /** Coordinates of one frame (a copy), length 3 * atoms. */
     public double[] frame(int f) {
         int n = atoms * 3;
