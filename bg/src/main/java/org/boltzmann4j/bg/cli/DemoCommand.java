@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
                 "Runs two independent MD replicas (one to train on, one held out as reference), trains the flow (by example;",
                 "--by mixed or energy adds OpenMM forces), draws and reweights samples, evaluates them against the held-out MD and writes everything under",
                 "--out: md/, model/, samples/, report/ (metrics.json, PNG plots, report.md) and demo.json (the budget spent).",
-                "About 5 minutes on 2 cores; --quick about 1."})
+                "About 10 minutes on 2 cores; --quick about 1."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A first look: short MD, fewer steps and samples.")
     boolean quick;
@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: a new demo-<time> folder here).")
     Path out;
 
-    @Option(names = "--md-ps", paramLabel = "PS", description = "MD length per replica in ps, a frame every 0.1 ps (default: 3000, quick: 400).")
+    @Option(names = "--md-ps", paramLabel = "PS", description = "MD length per replica in ps, a frame every 0.1 ps (default: 10000, quick: 400).")
     Integer mdPs;
 
     @Option(names = "--train-steps", paramLabel = "N", description = "Training steps (default: 3000, quick: 600).")
@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads < 0) throw new Main.UsageException("--threads must be >= 0, got " + threads);
-        int ps = mdPs != null ? mdPs : quick ? 400 : 3000;
+        int ps = mdPs != null ? mdPs : quick ? 400 : 10000;
         int steps = trainSteps != null ? trainSteps : quick ? 600 : 3000;
         if (!preset.equals("quick") && !preset.equals("standard"))
             throw new Main.UsageException("--preset must be quick or standard, got " + preset);
