@@ -29,19 +29,26 @@ import org.nd4j.linalg.factory.Nd4j;
 class MolecularFlowTest {
     @TempDir Path dir;
 
-    private MolecularFlow.Built build() throws Exception {
-        Pdb.Structure structure;
+    private Pdb.Structure structure() throws Exception {
         try (InputStream in = getClass().getResourceAsStream("/org/boltzmann4j/bg/systems/aldp-implicit.pdb")) {
-            structure = Pdb.read(in, "aldp-implicit.pdb");
+            return Pdb.read(in, "aldp-implicit.pdb");
         }
+    }
+
+    /** The bundled short MD of aldp-implicit, (frames, 66) in nm. */
+    private INDArray md() throws Exception {
         Path dcd = dir.resolve("md.dcd");
         try (InputStream in = getClass().getResourceAsStream("/org/boltzmann4j/bg/systems/aldp-implicit-md.dcd")) {
             Files.copy(in, dcd);
         }
         Frames frames = Dcd.read(dcd).frames();
-        var zMatrix = MolecularModel.zMatrixOf(structure.topology());
+        return Nd4j.createFromArray(frames.xyz()).reshape('c', frames.frames(), 66);
+    }
+
+    private MolecularFlow.Built build() throws Exception {
+        var zMatrix = MolecularModel.zMatrixOf(structure().topology());
         var architecture = new FlowArchitecture("internal", 4, 6, new int[] {16, 16}, 5, 3);
-        var normalization = MolecularFlow.fit(22, zMatrix, architecture, Nd4j.createFromArray(frames.xyz()).reshape('c', frames.frames(), 66));
+        var normalization = MolecularFlow.fit(22, zMatrix, architecture, md());
         MolecularFlow.Built built = MolecularFlow.build(22, zMatrix, architecture, normalization);
         SplittableRandom random = new SplittableRandom(11);
         for (Parameter p : built.flow().parameters()) {
@@ -54,18 +61,10 @@ class MolecularFlowTest {
 
     @Test
     void impropersAreBoundedAndTheBackboneTorsionsCircular() throws Exception {
-        Pdb.Structure structure;
-        try (InputStream in = getClass().getResourceAsStream("/org/boltzmann4j/bg/systems/aldp-implicit.pdb")) {
-            structure = Pdb.read(in, "aldp-implicit.pdb");
-        }
-        Path dcd = dir.resolve("md.dcd");
-        try (InputStream in = getClass().getResourceAsStream("/org/boltzmann4j/bg/systems/aldp-implicit-md.dcd")) {
-            Files.copy(in, dcd);
-        }
-        Frames frames = Dcd.read(dcd).frames();
+        Pdb.Structure structure = structure();
         var zMatrix = MolecularModel.zMatrixOf(structure.topology());
         var architecture = FlowArchitecture.quick("internal", 1);
-        var normalization = MolecularFlow.fit(22, zMatrix, architecture, Nd4j.createFromArray(frames.xyz()).reshape('c', frames.frames(), 66));
+        var normalization = MolecularFlow.fit(22, zMatrix, architecture, md());
         boolean[] bounded = normalization.bounded();
         int[] torsions = new org.boltzmann4j.bg.coordinates.CanonicalInternalCoordinates(zMatrix).layout().torsionIndices();
         var atoms = structure.topology().atoms();
