@@ -175,8 +175,17 @@ public final class Plots {
     }
 
     /**
+     * Top of the Ramachandran colour scale in kT: reweighted histograms have cells holding only
+     * samples of negligible weight (hundreds of kT), which would squash every populated cell into
+     * one colour; those are drawn in the top colour.
+     */
+    static final double RAMACHANDRAN_MAX_KT = 15;
+
+    /**
      * The Ramachandran plot: the free energy -ln p(phi, psi) in kT of a histogram on
-     * [-pi, pi]^2 as a colour map, phi across and psi up, both in degrees, empty cells white.
+     * [-pi, pi]^2 as a colour map, phi across and psi up, both in degrees, empty cells white;
+     * the colour scale runs from 0 to the highest finite F or {@link #RAMACHANDRAN_MAX_KT},
+     * whichever is lower.
      */
     public static byte[] ramachandran(Histogram2D histogram, String title) {
         int left = 90, top = 60, size = 480, right = 170, bottom = 70;
@@ -195,7 +204,8 @@ public final class Plots {
                     fMax = Math.max(fMax, v);
                 }
             }
-            double scale = fMax > 0 ? fMax : 1;
+            boolean capped = fMax > RAMACHANDRAN_MAX_KT;
+            double scale = fMax > 0 ? Math.min(fMax, RAMACHANDRAN_MAX_KT) : 1;
             int bins = histogram.bins();
             double lo = Math.toDegrees(histogram.lo());
             double hi = Math.toDegrees(histogram.hi());
@@ -243,7 +253,7 @@ public final class Plots {
             fm = g.getFontMetrics();
             g.drawString(title, (image.getWidth() - fm.stringWidth(title)) / 2, top - 25);
 
-            // Colour bar: 0 kT at the bottom, the highest finite F at the top.
+            // Colour bar: 0 kT at the bottom, the highest finite F (or the cap) at the top.
             int barX = left + size + 30, barW = 22;
             for (int p = 0; p < size; p++) {
                 g.setColor(colour(1 - (p + 0.5) / size));
@@ -263,6 +273,7 @@ public final class Plots {
             drawVertical(g, "free energy (kT)", barX + barW + 65, top + size / 2);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.drawString("white: no samples", barX - 10, top + size + 50);
+            if (capped) g.drawString("top colour: >= " + format(scale) + " kT", barX - 10, top + size + 65);
         } finally {
             g.dispose();
         }

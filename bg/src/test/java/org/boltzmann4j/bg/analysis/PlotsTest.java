@@ -48,6 +48,23 @@ class PlotsTest {
     }
 
     @Test
+    void negligibleWeightsDoNotFlattenTheColourScale() throws Exception {
+        // 4 x 4 cells: weight 1 in cell (0, 0), e^-4 in cell (1, 1), e^-500 in cell (2, 2)
+        double c0 = -Math.PI + Math.PI / 4, c1 = c0 + Math.PI / 2, c2 = c1 + Math.PI / 2;
+        Histogram2D h = Histogram2D.ofAngles(new double[] {c0, c1, c2}, new double[] {c0, c1, c2},
+                new double[] {1, Math.exp(-4), Math.exp(-500)}, 4);
+        BufferedImage image = image(Plots.ramachandran(h, "reweighted"));
+        int cell = 480 / 4;
+        int a = image.getRGB(90 + cell / 2, 60 + 480 - cell / 2) & 0xFFFFFF;
+        int b = image.getRGB(90 + 3 * cell / 2, 60 + 480 - 3 * cell / 2) & 0xFFFFFF;
+        int top = image.getRGB(90 + 5 * cell / 2, 60 + 480 - 5 * cell / 2) & 0xFFFFFF;
+        // F = 0 and 4 kT: 4/15 of the scale apart, clearly different colours; 500 kT: the top colour
+        int dr = ((a >> 16) & 255) - ((b >> 16) & 255), dg = ((a >> 8) & 255) - ((b >> 8) & 255), db = (a & 255) - (b & 255);
+        assertTrue(Math.abs(dr) + Math.abs(dg) + Math.abs(db) > 60, Integer.toHexString(a) + " vs " + Integer.toHexString(b));
+        assertEquals(Plots.colour(1).getRGB() & 0xFFFFFF, top);
+    }
+
+    @Test
     void profilesAndHistogramsOverlaySeveralSeries() throws Exception {
         double[][] md = angles(3000, 2);
         double[][] flow = angles(3000, 3);
