@@ -30,10 +30,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The main job: a Boltzmann generator for alanine dipeptide (bundled aldp-implicit, 300 K) from end to end.",
-                "Runs two independent MD replicas (one to train on, one held out as reference), trains the flow (by example;",
+                "Runs independent MD replicas (--train-replicas to train on, default 1, and one held out as reference), trains the flow (by example;",
                 "--by mixed or energy adds OpenMM forces), draws and reweights samples, evaluates them against the held-out MD and writes everything under",
                 "--out: md/, model/, samples/, report/ (metrics.json, PNG plots, report.md) and demo.json (the budget spent).",
-                "About 10 minutes on 2 cores; --quick about 1."})
+                "About 10 minutes on 2 cores; --quick about 1; scripts/bench-aldp (3 training replicas, a larger flow) about 25."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A first look: short MD, fewer steps and samples.")
     boolean quick;
@@ -45,6 +45,16 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: a new demo-<time> folder here).")
     Path out;
+
+    @Option(names = "--train-replicas", defaultValue = "1", paramLabel = "K",
+            description = "MD replicas to train on (default: ${DEFAULT-VALUE}); one more is run and held out as the reference.")
+    int trainReplicas;
+
+    @Option(names = "--couplings", paramLabel = "N", description = "Spline coupling layers (default: from the preset).")
+    Integer couplings;
+
+    @Option(names = "--hidden", paramLabel = "W[,W...]", split = ",", description = "Conditioner hidden widths (default: from the preset).")
+    int[] hidden;
 
     @Option(names = "--md-ps", paramLabel = "PS", description = "MD length per replica in ps, a frame every 0.1 ps (default: 10000, quick: 400).")
     Integer mdPs;
@@ -74,6 +84,8 @@ final class DemoCommand implements Callable<Integer> {
             throw new Main.UsageException("--preset must be quick or standard, got " + preset);
         int n = samples != null ? samples : quick ? 5000 : 20000;
         if (ps < 10 || steps < 1 || n < 100) throw new Main.UsageException("need --md-ps >= 10, --train-steps >= 1, --samples >= 100");
+        if (trainReplicas < 1) throw new Main.UsageException("--train-replicas must be >= 1, got " + trainReplicas);
+        int replicas = trainReplicas + 1;
         Path dir = out != null ? out : Path.of("demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (Files.exists(dir.resolve("report").resolve("metrics.json"))) throw new Main.UsageException(dir + " already holds a finished demo; choose another --out");
         Files.createDirectories(dir);
@@ -84,22 +96,26 @@ final class DemoCommand implements Callable<Integer> {
 
         // 1. MD: two independent replicas in parallel processes, 1 fs steps, a frame every 0.1 ps
         // (the flow overfits a few hundred frames; tens of thousands of correlated ones train it).
-        System.err.printf("demo: [1/4] MD, 2 replicas x %d ps (aldp-implicit, 300 K, Langevin 1/ps, 1 fs)%n", ps);
+        System.err.printf("demo: [1/4] MD, %d replicas x %d ps (aldp-implicit, 300 K, Langevin 1/ps, 1 fs)%n", replicas, ps);
         Path md = dir.resolve("md");
         List<List<String>> runs = new ArrayList<>();
-        for (int r = 0; r < 2; r++) {
+        List<String> prefixes = new ArrayList<>();
+        for (int r = 0; r < replicas; r++) {
+            prefixes.add("[md " + r + "] ");
             Path replica = md.resolve(String.format("replica-%03d", r));
             List<String> args = new ArrayList<>(List.of("md", "--system", "aldp-implicit", "--steps", Long.toString(1000L * ps), "--save-every", "100",
                     "--seed", Integer.toString(seed * 2 + r), "--out", replica.toString()));
             if (MolecularDynamics.hasCheckpoint(replica)) args.add("--resume"); // a killed demo continues its MD
             runs.add(args);
         }
-        int code = ChildProcesses.runAll(runs, List.of("[md 0] ", "[md 1] "), 2);
+        int code = ChildProcesses.runAll(runs, prefixes, 2);
         if (code != 0) throw new IllegalStateException("MD failed (exit code " + code + "); see the lines above");
-        Frames training = Dcd.read(md.resolve("replica-000/trajectory.dcd")).frames();
-        Frames reference = Dcd.read(md.resolve("replica-001/trajectory.dcd")).frames();
+        List<Frames> parts = new ArrayList<>();
+        for (int r = 0; r < trainReplicas; r++) parts.add(Dcd.read(md.resolve(String.format("replica-%03d/trajectory.dcd", r))).frames());
+        Frames training = Frames.concat(parts);
+        Frames reference = Dcd.read(md.resolve(String.format("replica-%03d/trajectory.dcd", trainReplicas))).frames();
         double mdSeconds = (System.nanoTime() - start) / 1e9;
-        budget.put("md_ps_per_replica", ps).put("md_replicas", 2).put("md_frames_training", training.frames())
+        budget.put("md_ps_per_replica", ps).put("md_replicas", replicas).put("md_training_replicas", trainReplicas).put("md_frames_training", training.frames())
                 .put("md_frames_reference", reference.frames()).put("md_wall_seconds", mdSeconds);
 
         // 2. Train.
@@ -107,7 +123,14 @@ final class DemoCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         MolecularSystem system = MolecularSystem.bundled("aldp-implicit");
         Pdb.Structure structure = Pdb.parse(system.pdb().orElseThrow(), "aldp-implicit.pdb");
-        FlowArchitecture architecture = preset.equals("quick") ? FlowArchitecture.quick("internal", seed) : FlowArchitecture.standard("internal", seed);
+        FlowArchitecture base = preset.equals("quick") ? FlowArchitecture.quick("internal", seed) : FlowArchitecture.standard("internal", seed);
+        FlowArchitecture architecture;
+        try {
+            architecture = new FlowArchitecture("internal", couplings != null ? couplings : base.couplings(), base.bins(),
+                    hidden != null ? hidden : base.hidden(), base.splineBound(), seed);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException("--couplings/--hidden: " + e.getMessage());
+        }
         var zMatrix = MolecularModel.zMatrixOf(structure.topology());
         int atoms = structure.topology().atomCount();
         var normalization = MolecularFlow.fit(atoms, zMatrix, architecture,
@@ -122,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
             trained = MolecularTraining.train(model, training, plan, "Reference", threads, dir.resolve("model"), false,
                     p -> progress.stepTo(p.step(), String.format("loss %.3f, held-out NLL %.2f, ESS %.3f", p.meanLoss(), p.heldOutNll(), p.ess())));
         }
-        budget.put("train_by", by).put("train_steps", steps).put("train_batch", batch).put("flow", preset)
+        budget.put("train_by", by).put("train_steps", steps).put("train_batch", batch).put("flow", preset).put("couplings", architecture.couplings()).put("hidden", java.util.Arrays.toString(architecture.hidden()))
                 .put("train_energy_evaluations", trained.energyEvaluations()).put("train_wall_seconds", (System.nanoTime() - t1) / 1e9);
 
         // 3. Sample and reweight.
