@@ -93,21 +93,8 @@ public final class CircularShift implements Transform {
         }
         INDArray output = HostArrays.matrix(a, n, d, type);
         INDArray logDet = HostArrays.vector(new double[n]);
-        return new Pass() {
-            @Override
-            public INDArray output() {
-                return output;
-            }
-
-            @Override
-            public INDArray logDet() {
-                return logDet;
-            }
-
-            @Override
-            public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
-                return HostArrays.matrix(HostArrays.readOutputGrad(gradOutput, n, d), n, d, type);
-            }
-        };
+        return Pass.of(output, logDet, (gradOutput, gradLogDet) -> {
+            return HostArrays.matrix(HostArrays.readOutputGrad(gradOutput, n, d), n, d, type);
+        });
     }
 }

@@ -139,22 +139,7 @@ public abstract class Coupling implements Transform {
         });
         INDArray output = HostArrays.matrix(out, n, d, type);
         INDArray logDet = HostArrays.vector(ld);
-        return new Pass() {
-            @Override
-            public INDArray output() {
-                return output;
-            }
-
-            @Override
-            public INDArray logDet() {
-                return logDet;
-            }
-
-            @Override
-            public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
-                return Coupling.this.backward(forward, n, a, u, state, cp, gradOutput, gradLogDet);
-            }
-        };
+        return Pass.of(output, logDet, (gradOutput, gradLogDet) -> backward(forward, n, a, u, state, cp, gradOutput, gradLogDet));
     }
 
     private INDArray backward(boolean forward, int n, double[] a, double[] u, double[] state, Mlp.Pass cp,

@@ -137,50 +137,37 @@ public final class ElementwiseAffine implements Transform {
         double[] ld = new double[n];
         java.util.Arrays.fill(ld, forward ? sumLogScale : -sumLogScale);
         INDArray logDet = HostArrays.vector(ld);
-        return new Pass() {
-            @Override
-            public INDArray output() {
-                return output;
-            }
-
-            @Override
-            public INDArray logDet() {
-                return logDet;
-            }
-
-            @Override
-            public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
-                double[] g = HostArrays.readOutputGrad(gradOutput, n, d);
-                double[] gl = HostArrays.readLogDetGrad(gradLogDet, n);
-                double[] gin = new double[n * d];
-                double[] gShift = new double[d];
-                double[] gLogScale = new double[d];
-                double sumGl = 0;
-                for (int r = 0; r < n; r++) {
-                    sumGl += gl[r];
-                    for (int j = 0; j < d; j++) {
-                        int k = r * d + j;
-                        gin[k] = g[k] * scale[j];
-                        if (forward) {
-                            // x = z e^s + b: dx/ds = z e^s = x - b
-                            gShift[j] += g[k];
-                            gLogScale[j] += g[k] * (out[k] - b[j]);
-                        } else {
-                            // z = (x - b) e^-s: dz/db = -e^-s, dz/ds = -z
-                            gShift[j] -= g[k] * scale[j];
-                            gLogScale[j] -= g[k] * out[k];
-                        }
+        return Pass.of(output, logDet, (gradOutput, gradLogDet) -> {
+            double[] g = HostArrays.readOutputGrad(gradOutput, n, d);
+            double[] gl = HostArrays.readLogDetGrad(gradLogDet, n);
+            double[] gin = new double[n * d];
+            double[] gShift = new double[d];
+            double[] gLogScale = new double[d];
+            double sumGl = 0;
+            for (int r = 0; r < n; r++) {
+                sumGl += gl[r];
+                for (int j = 0; j < d; j++) {
+                    int k = r * d + j;
+                    gin[k] = g[k] * scale[j];
+                    if (forward) {
+                        // x = z e^s + b: dx/ds = z e^s = x - b
+                        gShift[j] += g[k];
+                        gLogScale[j] += g[k] * (out[k] - b[j]);
+                    } else {
+                        // z = (x - b) e^-s: dz/db = -e^-s, dz/ds = -z
+                        gShift[j] -= g[k] * scale[j];
+                        gLogScale[j] -= g[k] * out[k];
                     }
                 }
-                if (trainable) {
-                    for (int j = 0; j < d; j++) {
-                        gLogScale[j] += forward ? sumGl : -sumGl;
-                    }
-                    shift.grad().addi(HostArrays.vector(gShift).castTo(type));
-                    logScale.grad().addi(HostArrays.vector(gLogScale).castTo(type));
-                }
-                return HostArrays.matrix(gin, n, d, type);
             }
-        };
+            if (trainable) {
+                for (int j = 0; j < d; j++) {
+                    gLogScale[j] += forward ? sumGl : -sumGl;
+                }
+                shift.grad().addi(HostArrays.vector(gShift).castTo(type));
+                logScale.grad().addi(HostArrays.vector(gLogScale).castTo(type));
+            }
+            return HostArrays.matrix(gin, n, d, type);
+        });
     }
 }

@@ -134,24 +134,11 @@ public final class Permutation implements Transform {
     private Pass run(INDArray input, int[] gatherFrom, int[] backFrom) {
         int n = HostArrays.requireBatch(input, order.length, type, "Permutation");
         INDArray out = HostArrays.matrix(gather(HostArrays.read(input), n, gatherFrom), n, order.length, type);
-        return new Pass() {
-            @Override
-            public INDArray output() {
-                return out;
-            }
-
-            @Override
-            public INDArray logDet() {
-                return HostArrays.vector(new double[n]);
-            }
-
-            @Override
-            public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
-                double[] g = HostArrays.readOutputGrad(gradOutput, n, order.length);
-                // the transpose of a permutation matrix is its inverse
-                return HostArrays.matrix(gather(g, n, backFrom), n, order.length, type);
-            }
-        };
+        return Pass.of(out, HostArrays.vector(new double[n]), (gradOutput, gradLogDet) -> {
+            double[] g = HostArrays.readOutputGrad(gradOutput, n, order.length);
+            // the transpose of a permutation matrix is its inverse
+            return HostArrays.matrix(gather(g, n, backFrom), n, order.length, type);
+        });
     }
 
     private static double[] gather(double[] in, int n, int[] from) {

@@ -104,5 +104,24 @@ public interface Transform {
         default Result result() {
             return new Result(output(), logDet());
         }
+
+        /** A pass made of its output, its log-det and the function computing its backward. */
+        static Pass of(INDArray output, INDArray logDet, Backward backward) {
+            return new Computed(output, logDet, backward);
+        }
+
+        /** {@link #backward} as a function, for {@link #of}. */
+        @FunctionalInterface
+        interface Backward {
+            INDArray apply(INDArray gradOutput, INDArray gradLogDet);
+        }
+
+        /** The pass {@link #of} returns. */
+        record Computed(INDArray output, INDArray logDet, Backward gradient) implements Pass {
+            @Override
+            public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
+                return gradient.apply(gradOutput, gradLogDet);
+            }
+        }
     }
 }

@@ -191,24 +191,11 @@ public final class Whitening implements Transform {
         double[] ld = new double[n];
         java.util.Arrays.fill(ld, logDet);
         INDArray logDets = HostArrays.vector(ld);
-        return new Pass() {
-            @Override
-            public INDArray output() {
-                return out;
+        return Pass.of(out, logDets, (gradOutput, gradLogDet) -> {
+            if (gradOutput == null) {
+                return out.ulike().assign(0);
             }
-
-            @Override
-            public INDArray logDet() {
-                return logDets;
-            }
-
-            @Override
-            public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
-                if (gradOutput == null) {
-                    return out.ulike().assign(0);
-                }
-                return (gradOutput.dataType() == type ? gradOutput : gradOutput.castTo(type)).mmul(m);
-            }
-        };
+            return (gradOutput.dataType() == type ? gradOutput : gradOutput.castTo(type)).mmul(m);
+        });
     }
 }
