@@ -26,8 +26,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class InternalCoordinateDomain implements Transform {
     private final int dimension;
-    private final int[] kind; // 0 unchanged, 1 bond, 2 angle, 3 bounded torsion
-    private final double[] centre;
+    private final int[] kind; // 0 unchanged, 1 bond, 2 interval (angle or bounded torsion)
+    // An interval coordinate is lo + width sigmoid(u): angles on (0, pi), bounded torsions on
+    // (c - pi, c + pi), whose inverse first folds the torsion onto that interval.
+    private final double[] lo;
+    private final double[] width;
+    private final boolean[] periodic;
 
     /** All torsions circular. */
     public InternalCoordinateDomain(InternalCoordinateLayout layout) {
@@ -43,17 +47,31 @@ public final class InternalCoordinateDomain implements Transform {
         if (bounded.length != dimension || centre.length != dimension)
             throw new IllegalArgumentException("bounded/centre have " + bounded.length + "/" + centre.length + " entries, expected " + dimension);
         this.kind = new int[dimension];
-        this.centre = centre.clone();
+        this.lo = new double[dimension];
+        this.width = new double[dimension];
+        this.periodic = new boolean[dimension];
         for (int i : layout.bondIndices()) kind[i] = 1;
-        for (int i : layout.angleIndices()) kind[i] = 2;
+        for (int i : layout.angleIndices()) {
+            kind[i] = 2;
+            width[i] = Math.PI;
+        }
         boolean[] torsion = new boolean[dimension];
         for (int i : layout.torsionIndices()) torsion[i] = true;
         for (int i = 0; i < dimension; i++) {
             if (!bounded[i]) continue;
             if (!torsion[i]) throw new IllegalArgumentException("coordinate " + i + " is not a torsion and cannot be a bounded torsion");
             if (!Double.isFinite(centre[i])) throw new IllegalArgumentException("bounded torsion " + i + " has centre " + centre[i]);
-            kind[i] = 3;
+            kind[i] = 2;
+            lo[i] = centre[i] - Math.PI;
+            width[i] = 2 * Math.PI;
+            periodic[i] = true;
         }
+    }
+
+    /** Where v lies on interval coordinate j's interval, as a fraction in (0, 1). */
+    private double fraction(int j, double v) {
+        double half = width[j] / 2;
+        return periodic[j] ? (CircularShift.wrap(v - lo[j] - half) + half) / width[j] : (v - lo[j]) / width[j];
     }
 
     /** Unconstrained values of internal coordinates (n, d): log of bonds, logit(theta / pi) of angles. */
@@ -92,15 +110,9 @@ public final class InternalCoordinateDomain implements Transform {
                     }
                     case 2 -> {
                         double s = sigmoid(v);
-                        out[k] = Math.PI * s;
-                        slope[k] = Math.PI * s * (1 - s);
-                        logDet[r] += Math.log(Math.PI) + logSigmoid(v) + logSigmoid(-v);
-                    }
-                    case 3 -> {
-                        double s = sigmoid(v);
-                        out[k] = centre[j] + Math.PI * (2 * s - 1);
-                        slope[k] = 2 * Math.PI * s * (1 - s);
-                        logDet[r] += Math.log(2 * Math.PI) + logSigmoid(v) + logSigmoid(-v);
+                        out[k] = lo[j] + width[j] * s;
+                        slope[k] = width[j] * s * (1 - s);
+                        logDet[r] += Math.log(width[j]) + logSigmoid(v) + logSigmoid(-v);
                     }
                     default -> {
                         out[k] = v;
@@ -127,16 +139,10 @@ public final class InternalCoordinateDomain implements Transform {
                         logDet[r] -= out[k];
                     }
                     case 2 -> {
-                        double s = v / Math.PI;
+                        double s = fraction(j, v);
                         out[k] = Math.log(s) - Math.log1p(-s);
-                        slope[k] = 1 / (Math.PI * s * (1 - s));
-                        logDet[r] -= Math.log(Math.PI) + Math.log(s) + Math.log1p(-s);
-                    }
-                    case 3 -> {
-                        double s = (CircularShift.wrap(v - centre[j]) / Math.PI + 1) / 2;
-                        out[k] = Math.log(s) - Math.log1p(-s);
-                        slope[k] = 1 / (2 * Math.PI * s * (1 - s));
-                        logDet[r] -= Math.log(2 * Math.PI) + Math.log(s) + Math.log1p(-s);
+                        slope[k] = 1 / (width[j] * s * (1 - s));
+                        logDet[r] -= Math.log(width[j]) + Math.log(s) + Math.log1p(-s);
                     }
                     default -> {
                         out[k] = v;
@@ -150,50 +156,32 @@ public final class InternalCoordinateDomain implements Transform {
 
     /**
      * Backward: dL/din = dL/dout * slope + dL/dlogDet * d(logDet)/din, where d(logDet)/du is 1 for a
-     * bond and 1 - 2s for an angle or bounded torsion (forward); -1/b, -(1 - 2s)/(pi s (1 - s)) and
-     * -(1 - 2s)/(2 pi s (1 - s)) (inverse).
+     * bond and 1 - 2s for an interval coordinate (forward); -1/b and -(1 - 2s)/(width s (1 - s))
+     * (inverse).
      */
     private Pass pass(int n, double[] in, double[] out, double[] logDet, double[] slope, boolean forward) {
         INDArray output = Batches.matrix(out, n, dimension), logDets = Batches.vector(logDet);
-        return new Pass() {
-            @Override
-            public INDArray output() {
-                return output;
-            }
-
-            @Override
-            public INDArray logDet() {
-                return logDets;
-            }
-
-            @Override
-            public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
-                double[] g = Batches.readGradient(gradOutput, n, dimension, "InternalCoordinateDomain");
-                double[] gl = Batches.readGradient(gradLogDet, n, 1, "InternalCoordinateDomain");
-                double[] gin = new double[in.length];
-                for (int r = 0; r < n; r++) {
-                    for (int j = 0; j < dimension; j++) {
-                        int k = r * dimension + j;
-                        double dLogDet = switch (kind[j]) {
-                            case 1 -> forward ? 1 : -1 / in[k];
-                            case 2 -> {
-                                if (forward) yield 1 - 2 * sigmoid(in[k]);
-                                double s = in[k] / Math.PI;
-                                yield -(1 - 2 * s) / (Math.PI * s * (1 - s));
-                            }
-                            case 3 -> {
-                                if (forward) yield 1 - 2 * sigmoid(in[k]);
-                                double s = (CircularShift.wrap(in[k] - centre[j]) / Math.PI + 1) / 2;
-                                yield -(1 - 2 * s) / (2 * Math.PI * s * (1 - s));
-                            }
-                            default -> 0;
-                        };
-                        gin[k] = g[k] * slope[k] + gl[r] * dLogDet;
-                    }
+        return Pass.of(output, logDets, (gradOutput, gradLogDet) -> {
+            double[] g = Batches.readGradient(gradOutput, n, dimension, "InternalCoordinateDomain");
+            double[] gl = Batches.readGradient(gradLogDet, n, 1, "InternalCoordinateDomain");
+            double[] gin = new double[in.length];
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < dimension; j++) {
+                    int k = r * dimension + j;
+                    double dLogDet = switch (kind[j]) {
+                        case 1 -> forward ? 1 : -1 / in[k];
+                        case 2 -> {
+                            if (forward) yield 1 - 2 * sigmoid(in[k]);
+                            double s = fraction(j, in[k]);
+                            yield -(1 - 2 * s) / (width[j] * s * (1 - s));
+                        }
+                        default -> 0;
+                    };
+                    gin[k] = g[k] * slope[k] + gl[r] * dLogDet;
                 }
-                return Batches.matrix(gin, n, dimension);
             }
-        };
+            return Batches.matrix(gin, n, dimension);
+        });
     }
 
     private static double sigmoid(double v) {
