@@ -26,6 +26,7 @@ import org.boltzmann4j.bg.systems.MolecularSystem;
 import org.boltzmann4j.bg.training.MolecularTraining;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
@@ -50,11 +51,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "MD replicas to train on (default: ${DEFAULT-VALUE}); one more is run and held out as the reference.")
     int trainReplicas;
 
-    @Option(names = "--couplings", paramLabel = "N", description = "Spline coupling layers (default: from the preset).")
-    Integer couplings;
-
-    @Option(names = "--hidden", paramLabel = "W[,W...]", split = ",", description = "Conditioner hidden widths (default: from the preset).")
-    int[] hidden;
+    @Mixin FlowSizeOptions flowSize;
 
     @Option(names = "--md-ps", paramLabel = "PS", description = "MD length per replica in ps, a frame every 0.1 ps (default: 10000, quick: 400).")
     Integer mdPs;
@@ -80,8 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         if (threads < 0) throw new Main.UsageException("--threads must be >= 0, got " + threads);
         int ps = mdPs != null ? mdPs : quick ? 400 : 10000;
         int steps = trainSteps != null ? trainSteps : quick ? 600 : 3000;
-        if (!preset.equals("quick") && !preset.equals("standard"))
-            throw new Main.UsageException("--preset must be quick or standard, got " + preset);
+        FlowArchitecture architecture = flowSize.architecture(preset, "internal", seed);
         int n = samples != null ? samples : quick ? 5000 : 20000;
         if (ps < 10 || steps < 1 || n < 100) throw new Main.UsageException("need --md-ps >= 10, --train-steps >= 1, --samples >= 100");
         if (trainReplicas < 1) throw new Main.UsageException("--train-replicas must be >= 1, got " + trainReplicas);
@@ -123,14 +119,6 @@ final class DemoCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         MolecularSystem system = MolecularSystem.bundled("aldp-implicit");
         Pdb.Structure structure = Pdb.parse(system.pdb().orElseThrow(), "aldp-implicit.pdb");
-        FlowArchitecture base = preset.equals("quick") ? FlowArchitecture.quick("internal", seed) : FlowArchitecture.standard("internal", seed);
-        FlowArchitecture architecture;
-        try {
-            architecture = new FlowArchitecture("internal", couplings != null ? couplings : base.couplings(), base.bins(),
-                    hidden != null ? hidden : base.hidden(), base.splineBound(), seed);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UsageException("--couplings/--hidden: " + e.getMessage());
-        }
         var zMatrix = MolecularModel.zMatrixOf(structure.topology());
         int atoms = structure.topology().atomCount();
         var normalization = MolecularFlow.fit(atoms, zMatrix, architecture,

@@ -37,15 +37,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Flow size and training length (quick: 4 couplings of width 64, 1000 steps; standard: 8 couplings of width 256, 5000 steps).")
     String preset;
 
-    @Option(names = "--couplings", paramLabel = "N", description = "Spline coupling layers (default: from the preset).")
-    Integer couplings;
-
-    @Option(names = "--hidden", paramLabel = "W[,W...]", split = ",",
-            description = "Hidden layer widths of each conditioner network (default: from the preset).")
-    int[] hidden;
-
-    @Option(names = "--bins", paramLabel = "K", description = "Spline bins per coordinate (default: from the preset).")
-    Integer bins;
+    @Mixin FlowSizeOptions flowSize;
 
     @Option(names = "--coordinates", defaultValue = "internal", paramLabel = "internal|cartesian",
             description = "Flow coordinates (default: ${DEFAULT-VALUE}; cartesian for toy systems without bonds).")
@@ -80,9 +72,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int threads = energyOptions.threads(); // bad usage is found before any work
-        if (!preset.equals("quick") && !preset.equals("standard")) throw new Main.UsageException("--preset must be quick or standard, got " + preset);
         if (!coordinates.equals("internal") && !coordinates.equals("cartesian"))
             throw new Main.UsageException("--coordinates must be internal or cartesian, got " + coordinates);
+        FlowArchitecture architecture = flowSize.architecture(preset, coordinates, seed);
         if (!(temperatureK > 0)) throw new Main.UsageException("--temperature-k must be > 0, got " + temperatureK);
         int n = steps != null ? steps : preset.equals("quick") ? 1000 : 5000;
         MolecularTraining.Plan plan;
@@ -115,14 +107,6 @@ final class TrainCommand implements Callable<Integer> {
             model = MolecularModel.load(out);
             model.requireSameTopology(structure.topology(), source);
         } else {
-            FlowArchitecture base = preset.equals("quick") ? FlowArchitecture.quick(coordinates, seed) : FlowArchitecture.standard(coordinates, seed);
-            FlowArchitecture architecture;
-            try {
-                architecture = new FlowArchitecture(coordinates, couplings != null ? couplings : base.couplings(), bins != null ? bins : base.bins(),
-                        hidden != null ? hidden : base.hidden(), base.splineBound(), seed);
-            } catch (IllegalArgumentException e) {
-                throw new Main.UsageException("--couplings/--hidden/--bins: " + e.getMessage());
-            }
             if (structure.topology().bondCount() == 0 && coordinates.equals("internal"))
                 throw new Main.UsageException(source + " has no bonds: internal coordinates need them (use --coordinates cartesian for toy systems)");
             var zMatrix = coordinates.equals("internal") ? MolecularModel.zMatrixOf(structure.topology()) : null;
