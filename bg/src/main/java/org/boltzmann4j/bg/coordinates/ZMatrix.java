@@ -415,6 +415,20 @@ public final class ZMatrix {
         return bonds;
     }
 
+    /**
+     * Whether torsion t is improper: its fourth atom l is bonded to j (l is a sibling of i about
+     * j), through one of the Z-matrix's own bonds, rather than to k. In an acyclic molecule these
+     * bonds are all of its bonds; a torsion whose l is bonded to j only by a ring-closing bond
+     * counts as proper.
+     */
+    public boolean improper(int t) {
+        int l = rows[t][3], j = rows[t][1];
+        for (int[] bond : bondAtoms()) {
+            if ((bond[0] == l && bond[1] == j) || (bond[0] == j && bond[1] == l)) return true;
+        }
+        return false;
+    }
+
     /** The N-2 angles {i, j, k} (vertex j): r2-r0-r1, then one per row. */
     public int[][] angleAtoms() {
         int[][] angles = new int[atomCount - 2][];

@@ -127,15 +127,12 @@ public final class MolecularFlow {
         int n = a.length / d;
         boolean[] bounded = new boolean[d];
         int[] torsions = layout.torsionIndices();
-        int[][] rows = zMatrix.rows();
-        double[] x0 = read(x.getRow(0));
         for (int t = 0; t < torsions.length; t++) {
             int i = torsions[t];
-            // Only impropers (l bonded to j, so nearer j than k: a bond against a 1-3 distance)
-            // are candidates: a proper torsion that one short trajectory keeps in one basin (psi,
-            // a side chain) can still rotate, and cutting its circle would starve the other basins.
-            int[] row = rows[t];
-            if (!(distance(x0, row[3], row[1]) < distance(x0, row[3], row[2]))) continue;
+            // Only impropers are candidates: a proper torsion that one short trajectory keeps in
+            // one basin (psi, a side chain) can still rotate, and cutting its circle would starve
+            // the other basins.
+            if (!zMatrix.improper(t)) continue;
             double spread = 0;
             for (int r = 0; r < n; r++) spread = Math.max(spread, Math.abs(CircularShift.wrap(a[r * d + i] - centre[i])));
             bounded[i] = spread < BOUNDED_SPREAD;
@@ -227,11 +224,6 @@ public final class MolecularFlow {
         boolean[] input = new boolean[order.length];
         for (int i = 0; i < order.length; i++) input[order[i]] = outputFlags[i];
         return input;
-    }
-
-    private static double distance(double[] x, int a, int b) {
-        double dx = x[3 * a] - x[3 * b], dy = x[3 * a + 1] - x[3 * b + 1], dz = x[3 * a + 2] - x[3 * b + 2];
-        return Math.sqrt(dx * dx + dy * dy + dz * dz);
     }
 
     private static double[] read(INDArray a) {

@@ -87,10 +87,12 @@ class ZMatrixTest {
         // relative to a sibling (improper, stiff): CB about CA-N relative to C (the chirality), the
         // methyl hydrogens relative to the first one
         Map<Integer, Integer> properOn = new HashMap<>();
-        for (int[] row : z.rows()) {
+        for (int t = 0; t < z.rows().length; t++) {
+            int[] row = z.rows()[t];
             boolean proper = bondSet(ALDP).contains(key(row[2], row[3]));
             boolean improper = bondSet(ALDP).contains(key(row[1], row[3]));
             assertTrue(proper != improper, java.util.Arrays.toString(row));
+            assertEquals(improper, z.improper(t), "ZMatrix.improper of row " + java.util.Arrays.toString(row));
             if (proper) assertNull(properOn.put(row[1], row[0]), "two proper torsions on anchor " + ALDP.names()[row[1]]);
         }
         int[] cbRow = rowOf(z, atom(ALDP, "ALA:CB"));
