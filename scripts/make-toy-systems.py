@@ -17,6 +17,10 @@ Writes into bindings/src/test/resources/org/boltzmann4j/openmm/:
                   particle that is a TwoParticleAverageSite of 0 and 2; a CMMotionRemover; a
                   periodic NonbondedForce in a 3 nm cubic box), for the checks made on load.
 and into bg/src/test/resources/toy/:
+  aldp-vacuum-hbonds.xml  the bundled aldp-vacuum System with its 12 bonds to hydrogen made
+                  distance constraints at their equilibrium lengths (as createSystem(constraints=HBonds)
+                  does): a System that HMC and internal-coordinate flows must refuse.
+  triatomic.xml, triatomic-virtual-site.xml  copies of the bindings' triatomic.xml and virtual-site.xml.
   double-well-particle.xml  one particle (12 amu) in U = A((x/s)^2 - 1)^2 + K/2 (y^2 + z^2),
                   A = 6 kJ/mol, s = 0.1 nm, K = 400 kJ/mol/nm^2 (a CustomExternalForce): the
                   exact Boltzmann marginal of x is known, for the hybrid sampler's exactness tests.
@@ -113,4 +117,18 @@ well.addParticle(0, [])
 particle.addForce(well)
 with open(os.path.join(toy, 'double-well-particle.xml'), 'w') as f:
     f.write(openmm.XmlSerializer.serialize(particle))
+for name, copy in (('triatomic.xml', 'triatomic.xml'), ('virtual-site.xml', 'triatomic-virtual-site.xml')):
+    with open(os.path.join(out, name)) as f, open(os.path.join(toy, copy), 'w') as g:
+        g.write(f.read())
+systems = os.path.join(os.path.dirname(__file__), '..', 'bg', 'src', 'main', 'resources', 'org', 'boltzmann4j', 'bg', 'systems')
+with open(os.path.join(systems, 'aldp-vacuum.xml')) as f:
+    aldp = openmm.XmlSerializer.deserialize(f.read())
+for force in aldp.getForces():
+    if isinstance(force, openmm.HarmonicBondForce):
+        for b in range(force.getNumBonds()):
+            i, j, r0, k = force.getBondParameters(b)
+            if min(aldp.getParticleMass(i), aldp.getParticleMass(j)).value_in_unit(unit.dalton) < 1.5:
+                aldp.addConstraint(i, j, r0)
+with open(os.path.join(toy, 'aldp-vacuum-hbonds.xml'), 'w') as f:
+    f.write(openmm.XmlSerializer.serialize(aldp))
 print('wrote', os.path.abspath(toy))

@@ -26,6 +26,7 @@ public final class Context implements EnergyEvaluator {
     private final int numParticles;
     private final String platformName;
     private final Integrator integrator;
+    private final OpenMMSystem.Features features;
     private final MemorySegment scalars; // out-parameters of small calls
     private Arena batchArena;
     private int batchCapacity;
@@ -42,6 +43,7 @@ public final class Context implements EnergyEvaluator {
     public Context(OpenMMSystem system, String platform, Map<String, String> properties, Integrator integrator) {
         NativeLibrary.ensureLoaded();
         this.integrator = integrator;
+        this.features = system.features();
         if (platform != null) OpenMM.platform(platform); // unknown names: a message listing the known ones
         MemorySegment created;
         try (Arena temp = Arena.ofConfined()) {
@@ -114,6 +116,11 @@ public final class Context implements EnergyEvaluator {
         return integrator;
     }
 
+    /** What the System this context was made from holds (constraints, virtual sites, ...). */
+    public OpenMMSystem.Features features() {
+        return features;
+    }
+
     /** The value OpenMM uses for a platform property (e.g. "Threads" on CPU). */
     public synchronized String propertyValue(String name) {
         try (Arena temp = Arena.ofConfined()) {
@@ -143,11 +150,12 @@ public final class Context implements EnergyEvaluator {
 
     /** Evaluates configurations [first, first + n) of the arrays (used by the pool to split a batch). */
     synchronized void evaluate(double[] x, int first, int n, double[] e, double[] f) {
+        MemorySegment h = handle();
         if (n == 0) return;
         ensureCapacity(n);
         int stride = numParticles * 3;
         MemorySegment.copy(x, first * stride, positions, D, 0, n * stride);
-        NativeLibrary.check(b4j_context_evaluate(handle(), n, positions, energies, f == null ? MemorySegment.NULL : forces, B4J_ALL_GROUPS()));
+        NativeLibrary.check(b4j_context_evaluate(h, n, positions, energies, f == null ? MemorySegment.NULL : forces, B4J_ALL_GROUPS()));
         MemorySegment.copy(energies, D, 0, e, first, n);
         if (f != null) MemorySegment.copy(forces, D, 0, f, first * stride, n * stride);
     }
@@ -168,9 +176,10 @@ public final class Context implements EnergyEvaluator {
     }
 
     public synchronized void setPositions(double[] x) {
+        MemorySegment h = handle();
         checkOne(x, "positions");
         MemorySegment.copy(x, 0, positions, D, 0, x.length);
-        NativeLibrary.check(b4j_context_set_positions(handle(), positions));
+        NativeLibrary.check(b4j_context_set_positions(h, positions));
     }
 
     public synchronized double[] positions() {
@@ -180,9 +189,10 @@ public final class Context implements EnergyEvaluator {
 
     /** Velocities in nm/ps. */
     public synchronized void setVelocities(double[] v) {
+        MemorySegment h = handle();
         checkOne(v, "velocities");
         MemorySegment.copy(v, 0, positions, D, 0, v.length);
-        NativeLibrary.check(b4j_context_set_velocities(handle(), positions));
+        NativeLibrary.check(b4j_context_set_velocities(h, positions));
     }
 
     public synchronized double[] velocities() {
