@@ -15,11 +15,12 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the main job: a Boltzmann generator for alanine dipeptide from end to end.",
-                "On the bundled aldp-implicit at 300 K, it runs independent MD replicas (--train-replicas to train on, default 1, and one held",
-                "out as the reference), trains the flow (by example; --by mixed or energy adds OpenMM forces), draws and reweights samples,",
-                "evaluates them against the held-out MD and writes everything under --out: md/, model/, samples/, report/ (metrics.json,",
-                "PNG plots, report.md) and demo.json (the budget spent). About 10 minutes on 2 cores; --quick about 1;",
-                "scripts/bench-aldp (3 training replicas, a larger flow) about 25. The Java call is AldpPipeline.run(PipelinePlan, out, listener)."})
+                "On the bundled aldp-implicit at 300 K, it runs independent MD replicas (--train-replicas to train on, default 1, and one "
+                        + "held out as the reference), trains the flow (by example; --by mixed or energy adds OpenMM forces), draws and "
+                        + "reweights samples, evaluates them against the held-out MD and writes everything under --out: md/, model/, samples/, "
+                        + "report/ (metrics.json, PNG plots, report.md) and demo.json (the budget spent). A killed run continues its MD when "
+                        + "started again with the same --out. About 10 minutes on 2 cores; --quick about 2; scripts/bench-aldp (3 training "
+                        + "replicas, a larger flow) about 25. From Java: AldpPipeline.run(PipelinePlan, out, listener)."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A first look: " + PipelinePlan.QUICK_MD_PS + " ps of MD per replica, " + PipelinePlan.QUICK_TRAIN_STEPS
             + " training steps, " + PipelinePlan.QUICK_SAMPLES + " samples.")

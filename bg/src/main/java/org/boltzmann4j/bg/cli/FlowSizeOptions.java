@@ -17,7 +17,7 @@ final class FlowSizeOptions {
             description = "Hidden layer widths of each conditioner network (default: from the preset).")
     int[] hidden;
 
-    @Option(names = "--bins", paramLabel = "K", description = "Spline bins per coordinate (default: from the preset).")
+    @Option(names = "--bins", paramLabel = "K", description = "Spline bins per coordinate (realnvp: per circular torsion; default: from the preset).")
     Integer bins;
 
     /** The flow of {@code preset} (quick or standard) with the kind and sizes given on the command line. */

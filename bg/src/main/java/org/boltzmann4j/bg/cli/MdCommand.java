@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "md", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Langevin molecular dynamics with OpenMM (LangevinMiddleIntegrator).",
+        description = {"Run Langevin molecular dynamics with OpenMM (LangevinMiddleIntegrator).",
                 "Writes OUT/trajectory.dcd, energies.npy (kJ/mol per saved frame), log.csv, final.pdb and checkpoint.b4j.a/.b;",
                 "--resume continues a killed run from its last checkpoint. With --replicas R, independent replicas",
                 "(seeds S, S+1, ...) run in parallel processes into OUT/replica-000, OUT/replica-001, and so on."})

@@ -15,11 +15,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a Boltzmann generator: internal coordinates (from the PDB's bonds) + rational-quadratic spline couplings",
-                "(or affine RealNVP couplings with --transformer realnvp).",
-                "By example (maximum likelihood on MD frames), by energy (reverse KL with OpenMM energies and forces), or mixed",
-                "(by example, with the energy term ramped in over the middle third). Writes OUT/model.json, system.xml,",
-                "structure.pdb and parameters.zip (a checkpoint: --resume continues a killed run)."})
+        description = {"Train a Boltzmann generator by example, by energy, or both.",
+                "The flow: internal coordinates (from the PDB's bonds; --coordinates cartesian for toys without bonds) with "
+                        + "rational-quadratic spline couplings (or affine RealNVP couplings: --transformer realnvp). By example is maximum "
+                        + "likelihood on MD frames, by energy reverse KL with OpenMM energies and forces, mixed is by example with the "
+                        + "energy term ramped in over the middle third. Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
+                        + "(a checkpoint: --resume continues a killed run)."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
 
