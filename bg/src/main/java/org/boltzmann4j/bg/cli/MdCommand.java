@@ -15,10 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "md", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run Langevin molecular dynamics with OpenMM (LangevinMiddleIntegrator).",
+        description = {"Langevin molecular dynamics with OpenMM (LangevinMiddleIntegrator).",
                 "Writes OUT/trajectory.dcd, energies.npy (kJ/mol per saved frame), log.csv, final.pdb and checkpoint.b4j.a/.b;",
                 "--resume continues a killed run from its last checkpoint. With --replicas R, independent replicas",
-                "(seeds S, S+1, ...) run in parallel processes into OUT/replica-000, OUT/replica-001, and so on."})
+                "(seeds S, S+1, ...) run in parallel processes into OUT/replica-000, OUT/replica-001, ..."})
 final class MdCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
 
