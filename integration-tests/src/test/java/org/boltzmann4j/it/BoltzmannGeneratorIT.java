@@ -163,6 +163,27 @@ class BoltzmannGeneratorIT {
         Cli.Run noData = Cli.bg("train", "--system", "aldp-implicit", "--by", "example", "--steps", "5", "--out", dir.resolve("m3").toString());
         assertEquals(2, noData.code());
         assertTrue(noData.err().contains("--data is required"), noData.err());
+
+        Cli.Run transformer = Cli.bg("train", "--system", "aldp-implicit", "--data", data.toString(), "--transformer", "glow", "--out",
+                dir.resolve("m4").toString());
+        assertEquals(2, transformer.code());
+        assertEquals(1, transformer.lines().size(), transformer.err());
+        assertTrue(transformer.err().contains("--transformer must be spline or realnvp, got glow"), transformer.err());
+        assertFalse(Files.exists(dir.resolve("m4")));
+    }
+
+    @Test
+    void aRealNvpModelTrainsSamplesAndSaysSoInModelJson() throws Exception {
+        Path m = dir.resolve("realnvp"), samples = dir.resolve("realnvp-samples");
+        Cli.Run train = Cli.bg("train", "--system", "aldp-implicit", "--data", data.toString(), "--preset", "quick", "--transformer", "realnvp",
+                "--hidden", "16", "--steps", "5", "--batch", "32", "--out", m.toString());
+        assertEquals(0, train.code(), train.err());
+        assertEquals("realnvp", JSON.readTree(m.resolve("model.json").toFile()).path("architecture").path("transformer").asText());
+        Cli.Run sample = Cli.bg("sample", "--model", m.toString(), "--n", "50", "--out", samples.toString());
+        assertEquals(0, sample.code(), sample.err());
+        double[] logW = Npy.read(samples.resolve("log_w.npy")).asDoubles();
+        assertEquals(50, logW.length);
+        for (double w : logW) assertTrue(Double.isFinite(w), "log w " + w);
     }
 
     @Test

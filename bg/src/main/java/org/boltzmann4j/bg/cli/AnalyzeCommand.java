@@ -19,8 +19,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Analyse a peptide trajectory or sample set: backbone dihedrals from the",
-                "PDB's bonds, Ramachandran free energy map, free energy along phi, populations",
+        description = {"Analyse a peptide trajectory or sample set by its backbone dihedrals.",
+                "Backbone dihedrals from the PDB's bonds, Ramachandran free energy map, free energy along phi, populations",
                 "of phi <= 0 and phi > 0 and dF between them (kT, bootstrap interval), phi",
                 "transitions, autocorrelation time, energy histogram; reweighted when",
                 "log-weights are given. Writes analysis.json, ramachandran.png,",

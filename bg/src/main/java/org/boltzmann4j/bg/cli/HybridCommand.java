@@ -17,8 +17,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "hybrid", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Flow + MD hybrid sampling: chains alternate local OpenMM moves (Langevin segments, or exact Metropolized HMC)",
-                "with flow proposals accepted by Metropolis-Hastings, keeping the Boltzmann distribution while jumping between states.",
+        description = {"Sample with a trained flow and MD together, keeping the Boltzmann distribution.",
+                "Chains alternate local OpenMM moves (Langevin segments, or exact Metropolized HMC) with flow proposals accepted by",
+                "Metropolis-Hastings, so that they jump between states.",
                 "Per chain: OUT/chain-NNN/trajectory.dcd, energies.npy, moves.csv; OUT/summary.json with acceptance rates,",
                 "phi-sign transitions and energy evaluations. Steps are MD steps. --resume continues a killed run."})
 final class HybridCommand implements Callable<Integer> {

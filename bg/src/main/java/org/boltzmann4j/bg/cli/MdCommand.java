@@ -2,12 +2,11 @@ package org.boltzmann4j.bg.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.boltzmann4j.bg.io.Pdb;
+import org.boltzmann4j.bg.pipeline.MdReplicas;
 import org.boltzmann4j.bg.sampling.MdSettings;
 import org.boltzmann4j.bg.sampling.MolecularDynamics;
 import org.boltzmann4j.bg.systems.MolecularSystem;
@@ -83,7 +82,7 @@ final class MdCommand implements Callable<Integer> {
         int atoms = structure.topology().atomCount();
         if (!resume && MolecularDynamics.hasCheckpoint(out))
             throw new Main.UsageException(out + " already holds a run; use --resume to continue it or another --out");
-        if (replicas > 1) return runReplicas();
+        if (replicas > 1) return runReplicas(settings);
         try {
             var result = MolecularDynamics.run(molecular.systemXml(), structure.topology(), structure.frames().frame(0), settings, out, resume,
                     progressListener());
@@ -105,23 +104,10 @@ final class MdCommand implements Callable<Integer> {
                 progress.stepTo(step, String.format("%.1f ns/day, U %.1f kJ/mol, T %.0f K", nsPerDay, potential, temperature));
     }
 
-    /** Replicas run in separate processes ({@link ChildProcesses} says why). */
-    private int runReplicas() throws Exception {
-        List<List<String>> runs = new ArrayList<>();
-        List<String> tags = new ArrayList<>();
-        for (int r = 0; r < replicas; r++) {
-            List<String> args = new ArrayList<>(List.of("md", "--system", systemOptions.system, "--steps", Long.toString(steps), "--dt-ps", Double.toString(dtPs),
-                    "--temperature-k", Double.toString(temperatureK), "--friction-per-ps", Double.toString(frictionPerPs),
-                    "--save-every", Integer.toString(saveEvery), "--seed", Integer.toString(seed + r), "--platform", platform,
-                    "--checkpoint-every-s", Double.toString(checkpointEverySeconds),
-                    "--out", out.resolve(String.format("replica-%03d", r)).toString()));
-            if (systemOptions.pdb != null) args.addAll(List.of("--pdb", systemOptions.pdb.toString()));
-            properties.forEach((k, v) -> args.addAll(List.of("--property", k + "=" + v)));
-            if (minimize) args.add("--minimize");
-            if (resume) args.add("--resume");
-            runs.add(args);
-            tags.add(String.format("[replica %03d] ", r));
-        }
-        return ChildProcesses.runAll(runs, tags, parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors());
+    /** Replicas run through {@link MdReplicas}, the one entry point that also runs the demo's MD. */
+    private int runReplicas(MdSettings settings) throws Exception {
+        MdReplicas.run(systemOptions.system, systemOptions.pdb, settings, replicas, parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors(),
+                out, resume, System.err::println);
+        return 0;
     }
 }

@@ -5,8 +5,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Affine coupling (RealNVP, Dinh et al. 2017): y_t = u_t * sigma(a_t) + shift_t on the transformed
  * dimensions, with (a, shift) from an {@link Mlp} of the conditioning dimensions. The last layer of
- * the conditioner starts at zero, so a new coupling is the identity. Transformed dimensions must
- * be interval (non-circular) ones; circular dimensions may condition.
+ * the conditioner starts at zero, so a new coupling is the identity. Circular dimensions may
+ * condition; a circular dimension is transformed only when {@link Builder#circularBins} is set,
+ * by a circular rational-quadratic spline (an affine map is no bijection of the circle, and a
+ * rotation alone could not reshape a torsion's density).
  *
  * <pre>
  *   RealNvpCoupling c = RealNvpCoupling.builder(CouplingMask.alternating(circular, 0), 42)
@@ -28,19 +30,17 @@ public final class RealNvpCoupling extends Coupling {
     }
 
     private static ElementwiseTransformer[] transformers(Builder b) {
-        int t = 0;
-        for (int i = 0; i < b.mask.dimension(); i++) {
-            if (b.mask.isTransformed(i)) {
-                if (b.mask.isCircular(i)) {
-                    throw new IllegalArgumentException("RealNvpCoupling cannot transform circular dimension " + i
-                            + "; use RationalQuadraticSplineCoupling");
-                }
-                t++;
-            }
-        }
-        ElementwiseTransformer[] ts = new ElementwiseTransformer[t];
+        int[] trans = b.mask.transformedDims();
+        ElementwiseTransformer[] ts = new ElementwiseTransformer[trans.length];
         AffineTransformer affine = new AffineTransformer(b.scale, b.scaleBound, 1e-3);
-        java.util.Arrays.fill(ts, affine);
+        RationalQuadraticSpline circle = b.circularBins > 0 ? RationalQuadraticSpline.circle(b.circularBins) : null;
+        for (int j = 0; j < trans.length; j++) {
+            if (b.mask.isCircular(trans[j]) && circle == null) {
+                throw new IllegalArgumentException("RealNvpCoupling cannot transform circular dimension " + trans[j]
+                        + " without circularBins; or use RationalQuadraticSplineCoupling");
+            }
+            ts[j] = b.mask.isCircular(trans[j]) ? circle : affine;
+        }
         return ts;
     }
 
@@ -57,6 +57,7 @@ public final class RealNvpCoupling extends Coupling {
         private DataType type = DataType.DOUBLE;
         private Scale scale = Scale.TANH;
         private double scaleBound = 2.0;
+        private int circularBins;
 
         private Builder(CouplingMask mask, long seed) {
             this.mask = mask;
@@ -93,6 +94,18 @@ public final class RealNvpCoupling extends Coupling {
                 throw new IllegalArgumentException("scale bound must be positive: " + bound);
             }
             this.scaleBound = bound;
+            return this;
+        }
+
+        /**
+         * Bins of the circular spline that transforms circular dimensions (default 0: a circular
+         * transformed dimension is refused).
+         */
+        public Builder circularBins(int bins) {
+            if (bins < 0) {
+                throw new IllegalArgumentException("circular bins must be >= 0: " + bins);
+            }
+            this.circularBins = bins;
             return this;
         }
 

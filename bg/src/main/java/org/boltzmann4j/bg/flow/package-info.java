@@ -13,8 +13,9 @@
  * <p>Transforms: {@link org.boltzmann4j.bg.flow.RealNvpCoupling} (affine coupling), {@link
  * org.boltzmann4j.bg.flow.RationalQuadraticSplineCoupling} (neural spline coupling, Durkan et al.
  * 2019, with circular splines for angles after Rezende et al. 2020), {@link
- * org.boltzmann4j.bg.flow.Permutation}, {@link org.boltzmann4j.bg.flow.ElementwiseAffine}, {@link
- * org.boltzmann4j.bg.flow.Whitening}, and {@link org.boltzmann4j.bg.flow.Flow}, their composition.
+ * org.boltzmann4j.bg.flow.Permutation}, {@link org.boltzmann4j.bg.flow.ElementwiseAffine} (also
+ * the fixed standardisation of a molecular flow), and {@link org.boltzmann4j.bg.flow.Flow}, their
+ * composition.
  * Conditioners ({@link org.boltzmann4j.bg.flow.Mlp}) are separate from the elementwise
  * transformers: a coupling = {@link org.boltzmann4j.bg.flow.CouplingMask} + conditioner +
  * transformer. Base densities: {@link org.boltzmann4j.bg.flow.StandardNormal}, {@link

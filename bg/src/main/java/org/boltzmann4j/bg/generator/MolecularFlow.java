@@ -14,6 +14,7 @@ import org.boltzmann4j.bg.flow.Flow;
 import org.boltzmann4j.bg.flow.Permutation;
 import org.boltzmann4j.bg.flow.ProductDistribution;
 import org.boltzmann4j.bg.flow.RationalQuadraticSplineCoupling;
+import org.boltzmann4j.bg.flow.RealNvpCoupling;
 import org.boltzmann4j.bg.flow.Transform;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,7 +25,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <pre>
  * z ~ N(0, 1) x U(-pi, pi)^circular torsions
- *   -> spline couplings (circular splines on circular torsions), a random permutation after every second
+ *   -> spline couplings (circular splines on circular torsions) or affine RealNVP couplings (circular
+ *      splines on circular torsions still), a random permutation after every second
  *   -> circular torsions rotated back from their circular means (CircularShift)
  *   -> log-bonds, logit-angles and bounded torsions scaled back from their standardisation
  *      (ElementwiseAffine, fixed)
@@ -195,8 +197,12 @@ public final class MolecularFlow {
         List<Transform> layers = new ArrayList<>();
         int nextPermutation = 0;
         for (int i = 0; i < couplings; i++) {
-            layers.add(RationalQuadraticSplineCoupling.builder(CouplingMask.alternating(flags, i % 2), architecture.seed() + 7919L * i)
-                    .bins(architecture.bins()).bound(architecture.splineBound()).hidden(architecture.hidden()).build());
+            CouplingMask mask = CouplingMask.alternating(flags, i % 2);
+            long seed = architecture.seed() + 7919L * i;
+            layers.add(architecture.transformer().equals(FlowArchitecture.REALNVP)
+                    ? RealNvpCoupling.builder(mask, seed).circularBins(architecture.bins()).hidden(architecture.hidden()).build()
+                    : RationalQuadraticSplineCoupling.builder(mask, seed).bins(architecture.bins()).bound(architecture.splineBound())
+                            .hidden(architecture.hidden()).build());
             if (i % 2 == 1 && nextPermutation < permutations.size()) {
                 Permutation permutation = permutations.get(nextPermutation++);
                 layers.add(permutation);

@@ -86,6 +86,33 @@ public final class MolecularModel {
     }
 
     /**
+     * A new, untrained model of a system: the flow of {@code architecture} with its fixed
+     * normalisation fitted on {@code data} (MD frames in nm), or laid around the structure's first
+     * frame when there are none (training by energy alone).
+     *
+     * @param source how messages name the structure (a file name)
+     * @throws IllegalArgumentException for internal coordinates on a topology without bonds, or
+     *     data of another atom count
+     */
+    public static MolecularModel create(String name, String systemXml, Pdb.Structure structure, String source, FlowArchitecture architecture,
+            Frames data, double temperatureK) {
+        Topology topology = structure.topology();
+        int atoms = topology.atomCount();
+        boolean internal = architecture.coordinates().equals("internal");
+        if (internal && topology.bondCount() == 0)
+            throw new IllegalArgumentException(source + " has no bonds: internal coordinates need them (use --coordinates cartesian for toy systems)");
+        if (data != null && data.atoms() != atoms)
+            throw new IllegalArgumentException("the data have " + data.atoms() + " atoms per frame, " + source + " has " + atoms);
+        ZMatrix zMatrix = internal ? zMatrixOf(topology) : null;
+        double[] start = structure.frames().frame(0);
+        MolecularFlow.Normalization normalization = data != null
+                ? MolecularFlow.fit(atoms, zMatrix, architecture,
+                        org.nd4j.linalg.factory.Nd4j.createFromArray(data.xyz()).reshape('c', data.frames(), 3L * atoms))
+                : MolecularFlow.around(atoms, zMatrix, architecture, start);
+        return new MolecularModel(name, systemXml, topology, start, zMatrix, architecture, normalization, temperatureK);
+    }
+
+    /**
      * The Z-matrix of a topology. Atom names carry their residue so that symmetric atoms (the three
      * methyl hydrogens of each residue) are ordered the same way whatever the atom numbering.
      */
@@ -196,7 +223,8 @@ public final class MolecularModel {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT).put("version", VERSION).put("name", name).put("atoms", atoms()).put("temperature_k", temperatureK);
         ObjectNode arch = root.putObject("architecture");
-        arch.put("coordinates", architecture.coordinates()).put("couplings", architecture.couplings()).put("bins", architecture.bins())
+        arch.put("coordinates", architecture.coordinates()).put("transformer", architecture.transformer())
+                .put("couplings", architecture.couplings()).put("bins", architecture.bins())
                 .put("spline_bound", architecture.splineBound()).put("seed", architecture.seed());
         ArrayNode hidden = arch.putArray("hidden");
         for (int h : architecture.hidden()) hidden.add(h);
@@ -239,7 +267,10 @@ public final class MolecularModel {
         MolecularModel model;
         try {
             JsonNode a = root.path("architecture");
-            FlowArchitecture architecture = new FlowArchitecture(a.path("coordinates").asText(), a.path("couplings").asInt(),
+            // Models written before RealNVP was selectable have no "transformer": they are spline
+            // flows, the only kind there was, so reading them as such is exact, not a guess.
+            String transformer = a.has("transformer") ? a.path("transformer").asText() : FlowArchitecture.SPLINE;
+            FlowArchitecture architecture = new FlowArchitecture(a.path("coordinates").asText(), transformer, a.path("couplings").asInt(),
                     a.path("bins").asInt(), ints(a.path("hidden")), a.path("spline_bound").asDouble(), a.path("seed").asLong());
             JsonNode n = root.path("normalization");
             double[] shift = doubles(n.path("shift"));

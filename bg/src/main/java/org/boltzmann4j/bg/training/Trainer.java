@@ -114,8 +114,8 @@ public final class Trainer {
      */
     public static Trainer resume(Path checkpoint, BoltzmannGenerator generator, INDArray data) throws IOException {
         TrainingCheckpoint saved = TrainingCheckpoint.read(checkpoint);
-        TrainingConfig config = saved.config().toBuilder()
-                .checkpoint(checkpoint, saved.config().checkpointInterval()).build();
+        TrainingConfig config = saved.config()
+                .withCheckpoint(checkpoint, saved.config().checkpointInterval());
         if ((data == null) != (saved.dataFingerprint() == null)) {
             throw new MolecularFileException(checkpoint, data == null
                     ? "the run trained on data (" + saved.dataRows() + " rows); pass the same data to resume"

@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * Everything a {@link Trainer} run is determined by, besides the model and the data. A
- * checkpoint stores it, so a resumed run continues with the same settings.
+ * checkpoint stores it, so a resumed run continues with the same settings. Start from {@link
+ * #defaults()} and change what differs with the withers.
  *
  * @param steps number of optimizer steps of {@link Trainer#run()}
  * @param batchSize rows of data per step (training by example) and latent samples per step
@@ -37,11 +38,11 @@ public record TrainingConfig(int steps, int batchSize, Schedule learningRate, do
         Objects.requireNonNull(energyWeight, "energyWeight");
         Objects.requireNonNull(reweightedWeight, "reweightedWeight");
         Objects.requireNonNull(adam, "adam");
-        if (steps < 0 || batchSize <= 0 || evaluationInterval <= 0 || essSamples < 0 || checkpointInterval < 0) {
-            throw new IllegalArgumentException("need steps >= 0, batch size > 0, evaluation interval > 0, "
-                    + "ESS samples >= 0, checkpoint interval >= 0; got " + steps + ", " + batchSize + ", "
-                    + evaluationInterval + ", " + essSamples + ", " + checkpointInterval);
-        }
+        if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
+        if (evaluationInterval <= 0) throw new IllegalArgumentException("evaluation interval must be > 0, got " + evaluationInterval);
+        if (essSamples < 0) throw new IllegalArgumentException("ESS samples must be >= 0, got " + essSamples);
+        if (checkpointInterval < 0) throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + checkpointInterval);
         if (!(clipNorm > 0)) {
             throw new IllegalArgumentException("clip norm must be positive (+infinity for none): " + clipNorm);
         }
@@ -50,27 +51,89 @@ public record TrainingConfig(int steps, int batchSize, Schedule learningRate, do
         }
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * The defaults: 1000 steps, 256 per batch, learning rate 1e-3, no clipping, by example only
+     * (example weight 1, energy weights 0), seed 0, 10 % held out, evaluation every 100 steps, no
+     * ESS samples, no checkpoints, Adam's defaults.
+     */
+    public static TrainingConfig defaults() {
+        return new TrainingConfig(1000, 256, Schedule.constant(1e-3), Double.POSITIVE_INFINITY, Schedule.constant(1), Schedule.constant(0),
+                Schedule.constant(0), 0, 0.1, 100, 0, null, 0, Adam.Settings.defaults());
     }
 
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.steps = steps;
-        b.batchSize = batchSize;
-        b.learningRate = learningRate;
-        b.clipNorm = clipNorm;
-        b.exampleWeight = exampleWeight;
-        b.energyWeight = energyWeight;
-        b.reweightedWeight = reweightedWeight;
-        b.seed = seed;
-        b.heldOutFraction = heldOutFraction;
-        b.evaluationInterval = evaluationInterval;
-        b.essSamples = essSamples;
-        b.checkpoint = checkpoint;
-        b.checkpointInterval = checkpointInterval;
-        b.adam = adam;
-        return b;
+    public TrainingConfig withSteps(int value) {
+        return new TrainingConfig(value, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+    }
+
+    public TrainingConfig withBatchSize(int value) {
+        return new TrainingConfig(steps, value, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+    }
+
+    public TrainingConfig withLearningRate(Schedule value) {
+        return new TrainingConfig(steps, batchSize, value, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+    }
+
+    /** A constant learning rate. */
+    public TrainingConfig withLearningRate(double value) {
+        return withLearningRate(Schedule.constant(value));
+    }
+
+    public TrainingConfig withClipNorm(double value) {
+        return new TrainingConfig(steps, batchSize, learningRate, value, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+    }
+
+    /** Training by example only (the default). */
+    public TrainingConfig byExample() {
+        return withWeights(Schedule.constant(1), Schedule.constant(0), Schedule.constant(0));
+    }
+
+    /** Training by energy only, with reverse KL. */
+    public TrainingConfig byEnergy() {
+        return withWeights(Schedule.constant(0), Schedule.constant(1), Schedule.constant(0));
+    }
+
+    /**
+     * Weights by step of the maximum-likelihood (by example), reverse-KL and reweighted
+     * forward-KL (both by energy) terms.
+     */
+    public TrainingConfig withWeights(Schedule example, Schedule energy, Schedule reweighted) {
+        return new TrainingConfig(steps, batchSize, learningRate, clipNorm, example, energy, reweighted, seed, heldOutFraction,
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+    }
+
+    public TrainingConfig withSeed(long value) {
+        return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, value, heldOutFraction,
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+    }
+
+    public TrainingConfig withHeldOutFraction(double value) {
+        return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, value,
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+    }
+
+    public TrainingConfig withEvaluationInterval(int value) {
+        return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
+                value, essSamples, checkpoint, checkpointInterval, adam);
+    }
+
+    public TrainingConfig withEssSamples(int value) {
+        return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
+                evaluationInterval, value, checkpoint, checkpointInterval, adam);
+    }
+
+    /** Checkpoints to {@code file} every {@code interval} steps (0: only at the end of a run; a null file: none). */
+    public TrainingConfig withCheckpoint(Path file, int interval) {
+        return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
+                evaluationInterval, essSamples, file, interval, adam);
+    }
+
+    public TrainingConfig withAdam(Adam.Settings value) {
+        return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, value);
     }
 
     /** The configuration as stored in a checkpoint's manifest. */
@@ -128,114 +191,5 @@ public record TrainingConfig(int steps, int batchSize, Schedule learningRate, do
             throw new IllegalArgumentException("training configuration: '" + key + "' is not an integer: " + v);
         }
         return v.longValue();
-    }
-
-    /**
-     * Defaults: 256 per batch, learning rate 1e-3, no clipping, example weight 1, energy weights 0,
-     * seed 0, 10 % held out, evaluation every 100 steps, no ESS samples, no checkpoints, Adam's
-     * defaults. Only the number of steps has no default.
-     */
-    public static final class Builder {
-        private int steps = -1;
-        private int batchSize = 256;
-        private Schedule learningRate = Schedule.constant(1e-3);
-        private double clipNorm = Double.POSITIVE_INFINITY;
-        private Schedule exampleWeight = Schedule.constant(1);
-        private Schedule energyWeight = Schedule.constant(0);
-        private Schedule reweightedWeight = Schedule.constant(0);
-        private long seed;
-        private double heldOutFraction = 0.1;
-        private int evaluationInterval = 100;
-        private int essSamples;
-        private Path checkpoint;
-        private int checkpointInterval;
-        private Adam.Settings adam = Adam.Settings.defaults();
-
-        private Builder() {}
-
-        public Builder steps(int steps) {
-            this.steps = steps;
-            return this;
-        }
-
-        public Builder batchSize(int batchSize) {
-            this.batchSize = batchSize;
-            return this;
-        }
-
-        public Builder learningRate(Schedule learningRate) {
-            this.learningRate = learningRate;
-            return this;
-        }
-
-        public Builder learningRate(double learningRate) {
-            return learningRate(Schedule.constant(learningRate));
-        }
-
-        public Builder clipNorm(double clipNorm) {
-            this.clipNorm = clipNorm;
-            return this;
-        }
-
-        /** Training by example only (the default). */
-        public Builder byExample() {
-            return weights(Schedule.constant(1), Schedule.constant(0), Schedule.constant(0));
-        }
-
-        /** Training by energy only, with reverse KL. */
-        public Builder byEnergy() {
-            return weights(Schedule.constant(0), Schedule.constant(1), Schedule.constant(0));
-        }
-
-        /**
-         * Weights by step of the maximum-likelihood (by example), reverse-KL and reweighted
-         * forward-KL (both by energy) terms.
-         */
-        public Builder weights(Schedule example, Schedule energy, Schedule reweighted) {
-            this.exampleWeight = example;
-            this.energyWeight = energy;
-            this.reweightedWeight = reweighted;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder heldOutFraction(double fraction) {
-            this.heldOutFraction = fraction;
-            return this;
-        }
-
-        public Builder evaluationInterval(int interval) {
-            this.evaluationInterval = interval;
-            return this;
-        }
-
-        public Builder essSamples(int samples) {
-            this.essSamples = samples;
-            return this;
-        }
-
-        public Builder checkpoint(Path file, int interval) {
-            this.checkpoint = file;
-            this.checkpointInterval = interval;
-            return this;
-        }
-
-        public Builder adam(Adam.Settings settings) {
-            this.adam = settings;
-            return this;
-        }
-
-        public TrainingConfig build() {
-            if (steps < 0) {
-                throw new IllegalStateException("set the number of steps");
-            }
-            return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight,
-                    reweightedWeight, seed,
-                    heldOutFraction, evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
-        }
     }
 }

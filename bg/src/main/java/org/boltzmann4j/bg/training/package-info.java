@@ -15,10 +15,10 @@
  *
  * <pre>
  *   BoltzmannGenerator bg = new BoltzmannGenerator(base, flow, energy, kT);
- *   TrainingConfig config = TrainingConfig.builder().steps(5000).batchSize(256)
- *           .learningRate(Schedule.cosine(1e-3, 100, 5000, 1e-5)).clipNorm(100)
- *           .weights(Schedule.constant(1), Schedule.ramp(2000, 4000, 0, 0.1), Schedule.constant(0))
- *           .checkpoint(Path.of("run/checkpoint.zip"), 500).essSamples(1000).seed(1).build();
+ *   TrainingConfig config = TrainingConfig.defaults().withSteps(5000).withBatchSize(256)
+ *           .withLearningRate(Schedule.cosine(1e-3, 100, 5000, 1e-5)).withClipNorm(100)
+ *           .withWeights(Schedule.constant(1), Schedule.ramp(2000, 4000, 0, 0.1), Schedule.constant(0))
+ *           .withCheckpoint(Path.of("run/checkpoint.zip"), 500).withEssSamples(1000).withSeed(1);
  *   new Trainer(bg, samples, config).addListener(p -&gt; System.out.println(p)).run();
  *   // later: Trainer.resume(Path.of("run/checkpoint.zip"), freshlyBuiltBg, samples).run();
  * </pre>

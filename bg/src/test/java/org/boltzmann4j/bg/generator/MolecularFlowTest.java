@@ -11,18 +11,22 @@ import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.MatrixUtils;
 import org.boltzmann4j.bg.flow.Flow;
 import org.boltzmann4j.bg.flow.Parameter;
+import org.boltzmann4j.bg.flow.RationalQuadraticSplineCoupling;
+import org.boltzmann4j.bg.flow.RealNvpCoupling;
 import org.boltzmann4j.bg.flow.Transform;
 import org.boltzmann4j.bg.io.Dcd;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.Pdb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The whole alanine dipeptide flow (spline couplings, permutations, torsion centring,
+ * The whole alanine dipeptide flow (spline or RealNVP couplings, permutations, torsion centring,
  * standardisation, internal coordinates) with random non-identity parameters: invertible to
  * 1e-10 and its log-det equal to a brute-force Jacobian's.
  */
@@ -45,11 +49,14 @@ class MolecularFlowTest {
         return Nd4j.createFromArray(frames.xyz()).reshape('c', frames.frames(), 66);
     }
 
-    private MolecularFlow.Built build() throws Exception {
+    /** The flow with {@code transformer} couplings, 4 of them, 6 bins, hidden (16, 16), every parameter perturbed. */
+    private MolecularFlow.Built build(String transformer) throws Exception {
         var zMatrix = MolecularModel.zMatrixOf(structure().topology());
-        var architecture = new FlowArchitecture("internal", 4, 6, new int[] {16, 16}, 5, 3);
+        var architecture = FlowArchitecture.quick("internal", 3).withTransformer(transformer).withBins(6).withHidden(16, 16);
         var normalization = MolecularFlow.fit(22, zMatrix, architecture, md());
         MolecularFlow.Built built = MolecularFlow.build(22, zMatrix, architecture, normalization);
+        Class<?> coupling = transformer.equals(FlowArchitecture.REALNVP) ? RealNvpCoupling.class : RationalQuadraticSplineCoupling.class;
+        assertEquals(4, built.flow().transforms().stream().filter(coupling::isInstance).count(), "four " + coupling.getSimpleName() + " layers");
         SplittableRandom random = new SplittableRandom(11);
         for (Parameter p : built.flow().parameters()) {
             double[] v = p.value().dup().data().asDouble();
@@ -93,9 +100,10 @@ class MolecularFlowTest {
         assertTrue(boundedCount > 0 && boundedCount <= improper, boundedCount + " bounded of " + improper + " impropers, " + proper + " proper");
     }
 
-    @Test
-    void roundTripAndLogDetsCancel() throws Exception {
-        MolecularFlow.Built built = build();
+    @ParameterizedTest
+    @ValueSource(strings = {FlowArchitecture.SPLINE, FlowArchitecture.REALNVP})
+    void roundTripAndLogDetsCancel(String transformer) throws Exception {
+        MolecularFlow.Built built = build(transformer);
         Flow flow = built.flow();
         assertEquals(60, flow.dimension());
         assertEquals(66, flow.outputDimension());
@@ -131,9 +139,10 @@ class MolecularFlowTest {
     }
 
     /** The 60 -> 60 part (everything before the Cartesian map) against a central-difference Jacobian. */
-    @Test
-    void logDetOfTheLatentMapEqualsBruteForce() throws Exception {
-        MolecularFlow.Built built = build();
+    @ParameterizedTest
+    @ValueSource(strings = {FlowArchitecture.SPLINE, FlowArchitecture.REALNVP})
+    void logDetOfTheLatentMapEqualsBruteForce(String transformer) throws Exception {
+        MolecularFlow.Built built = build(transformer);
         List<Transform> layers = built.flow().transforms();
         Flow latent = new Flow(layers.subList(0, layers.size() - 1));
         INDArray z = built.base().sample(3, 9L);

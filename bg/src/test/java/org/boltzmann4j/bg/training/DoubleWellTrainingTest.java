@@ -56,10 +56,10 @@ class DoubleWellTrainingTest {
         BoltzmannGenerator bg = new BoltzmannGenerator(BASE, flow,
                 RegularizedEnergy.of(DoubleWell2D.noe2019(), 1e3), 1.0);
         int steps = 1500;
-        TrainingConfig config = TrainingConfig.builder().steps(steps).batchSize(256)
-                .learningRate(Schedule.cosine(1e-3, 0, steps, 5e-5)).clipNorm(100)
-                .weights(Schedule.constant(0), Schedule.constant(1), Schedule.constant(4))
-                .evaluationInterval(500).seed(1).build();
+        TrainingConfig config = TrainingConfig.defaults().withSteps(steps).withBatchSize(256)
+                .withLearningRate(Schedule.cosine(1e-3, 0, steps, 5e-5)).withClipNorm(100)
+                .withWeights(Schedule.constant(0), Schedule.constant(1), Schedule.constant(4))
+                .withEvaluationInterval(500).withSeed(1);
         new Trainer(bg, null, config).addListener(print("by energy")).run();
 
         BoltzmannGenerator exactEnergy = bg.with(DoubleWell2D.noe2019(), 1.0);
@@ -111,9 +111,9 @@ class DoubleWellTrainingTest {
         Flow flow = TestFlows.splines2d(2, 32, 4.0, 20);
         BoltzmannGenerator bg = new BoltzmannGenerator(BASE, flow, DoubleWell2D.noe2019(), 1.0);
         int steps = 500;
-        TrainingConfig config = TrainingConfig.builder().steps(steps).batchSize(256)
-                .learningRate(Schedule.cosine(5e-3, 0, steps, 1e-4)).clipNorm(100).byExample()
-                .heldOutFraction(0.1).evaluationInterval(500).seed(2).build();
+        TrainingConfig config = TrainingConfig.defaults().withSteps(steps).withBatchSize(256)
+                .withLearningRate(Schedule.cosine(5e-3, 0, steps, 1e-4)).withClipNorm(100).byExample()
+                .withHeldOutFraction(0.1).withEvaluationInterval(500).withSeed(2);
         Trainer trainer = new Trainer(bg, data, config).addListener(print("by example"));
         trainer.run();
 

@@ -44,11 +44,11 @@ class TrainerCheckpointTest {
      * decay, so every part of the state matters.
      */
     private TrainingConfig config(Path checkpoint, int interval) {
-        return TrainingConfig.builder().steps(2 * N).batchSize(32)
-                .learningRate(Schedule.cosine(1e-2, 2, 2 * N, 1e-4)).clipNorm(1.0)
-                .weights(Schedule.constant(1), Schedule.ramp(2, 5, 0, 0.5), Schedule.ramp(3, 6, 0, 0.2))
-                .heldOutFraction(0.2).evaluationInterval(4).essSamples(64).seed(17)
-                .adam(Adam.Settings.defaults().withWeightDecay(1e-3)).checkpoint(checkpoint, interval).build();
+        return TrainingConfig.defaults().withSteps(2 * N).withBatchSize(32)
+                .withLearningRate(Schedule.cosine(1e-2, 2, 2 * N, 1e-4)).withClipNorm(1.0)
+                .withWeights(Schedule.constant(1), Schedule.ramp(2, 5, 0, 0.5), Schedule.ramp(3, 6, 0, 0.2))
+                .withHeldOutFraction(0.2).withEvaluationInterval(4).withEssSamples(64).withSeed(17)
+                .withAdam(Adam.Settings.defaults().withWeightDecay(1e-3)).withCheckpoint(checkpoint, interval);
     }
 
     @Test

@@ -25,8 +25,8 @@ class TrainerTest {
     @Test
     void reportsAtEveryEvaluationAndAtTheEnd() throws IOException {
         List<Trainer.Progress> reports = new ArrayList<>();
-        TrainingConfig config = TrainingConfig.builder().steps(7).batchSize(32).byEnergy()
-                .learningRate(Schedule.linearWarmup(1e-3, 10)).evaluationInterval(3).essSamples(100).build();
+        TrainingConfig config = TrainingConfig.defaults().withSteps(7).withBatchSize(32).byEnergy()
+                .withLearningRate(Schedule.linearWarmup(1e-3, 10)).withEvaluationInterval(3).withEssSamples(100);
         Trainer.Progress last = new Trainer(model(DoubleWell2D.noe2019()), null, config).addListener(reports::add)
                 .run();
         assertEquals(List.of(3L, 6L, 7L), reports.stream().map(Trainer.Progress::step).toList());
@@ -40,7 +40,7 @@ class TrainerTest {
 
     @Test
     void trainingByExampleNeedsData() {
-        TrainingConfig config = TrainingConfig.builder().steps(1).batchSize(8).byExample().build();
+        TrainingConfig config = TrainingConfig.defaults().withSteps(1).withBatchSize(8).byExample();
         assertThrows(IllegalArgumentException.class, () -> new Trainer(model(DoubleWell2D.noe2019()), null, config));
     }
 
@@ -60,7 +60,7 @@ class TrainerTest {
                         withGradient ? Nd4j.zeros(DataType.DOUBLE, n, 2) : null);
             }
         };
-        TrainingConfig config = TrainingConfig.builder().steps(3).batchSize(8).byEnergy().build();
+        TrainingConfig config = TrainingConfig.defaults().withSteps(3).withBatchSize(8).byEnergy();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new Trainer(model(infinite), null, config).run());
         assertTrue(e.getMessage().contains("diverged at step 0"), e.getMessage());
