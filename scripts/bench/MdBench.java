@@ -1,12 +1,11 @@
 // Java side of scripts/bench-md: steady-state throughput of a `bg md` run through the library
-// (MolecularDynamics.run: dynamics, DCD, energies, log and a checkpoint at every saved frame),
+// (MolecularDynamics.run at bg md's defaults: dynamics, DCD, energies, log, checkpoints by wall time),
 // timed from the first saved frame to the last, as the Python side is, so that neither side's
 // set-up (System, Context, files) counts; after a warm-up run in the same JVM. Prints JSON.
 //
 // usage: java MdBench.java system.xml start.pdb steps save_every out_dir
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.sampling.MdSettings;
 import org.boltzmann4j.bg.sampling.MolecularDynamics;
@@ -18,10 +17,10 @@ void main(String[] args) throws Exception {
     int saveEvery = Integer.parseInt(args[3]);
     Path out = Path.of(args[4]);
     // A short warm-up run first: class loading, JIT and plugin loading are not MD throughput.
-    MdSettings warmup = new MdSettings(100L * saveEvery, 0.001, 300, 1, saveEvery, 2, "Reference", Map.of(), false, 0);
+    MdSettings warmup = MdSettings.defaults().withSteps(100L * saveEvery).withSaveEvery(saveEvery).withSeed(2);
     MolecularDynamics.run(xml, structure.topology(), structure.frames().frame(0), warmup, out.resolveSibling(out.getFileName() + "-warmup"), false,
             (step, total, u, t, speed) -> {});
-    MdSettings settings = new MdSettings(steps, 0.001, 300, 1, saveEvery, 1, "Reference", Map.of(), false, 0);
+    MdSettings settings = MdSettings.defaults().withSteps(steps).withSaveEvery(saveEvery).withSeed(1);
     long[] first = {0}, last = {0};
     var result = MolecularDynamics.run(xml, structure.topology(), structure.frames().frame(0), settings, out, false,
             (step, total, u, t, speed) -> {

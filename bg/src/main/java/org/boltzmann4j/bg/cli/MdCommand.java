@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.boltzmann4j.bg.io.Pdb;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "md", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Langevin molecular dynamics with OpenMM (LangevinMiddleIntegrator).",
                 "Writes OUT/trajectory.dcd, energies.npy (kJ/mol per saved frame), log.csv, final.pdb and checkpoint.b4j.a/.b;",
-                "--resume continues a killed run from its last checkpoint. With --replicas R, independent replicas",
+                "--resume continues a killed run from its last checkpoint (a killed run loses at most --checkpoint-every-s",
+                "of wall time plus one --save-every interval). With --replicas R, independent replicas",
                 "(seeds S, S+1, ...) run in parallel processes into OUT/replica-000, OUT/replica-001, ..."})
 final class MdCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
@@ -35,7 +37,7 @@ final class MdCommand implements Callable<Integer> {
     @Option(names = "--friction-per-ps", defaultValue = "1", paramLabel = "GAMMA", description = "Langevin friction in 1/ps (default: ${DEFAULT-VALUE}).")
     double frictionPerPs;
 
-    @Option(names = "--save-every", defaultValue = "1000", paramLabel = "K", description = "Steps between saved frames and checkpoints (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--save-every", defaultValue = "1000", paramLabel = "K", description = "Steps between saved frames (default: ${DEFAULT-VALUE}).")
     int saveEvery;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of velocities and Langevin noise (default: ${DEFAULT-VALUE}).")
@@ -51,8 +53,9 @@ final class MdCommand implements Callable<Integer> {
     @Option(names = "--minimize", description = "Minimize the energy before the dynamics.")
     boolean minimize;
 
-    @Option(names = "--checkpoint-every-s", defaultValue = "0", paramLabel = "SECONDS",
-            description = "Minimum wall time between checkpoints (default: ${DEFAULT-VALUE} = at every saved frame).")
+    @Option(names = "--checkpoint-every-s", defaultValue = "60", paramLabel = "SECONDS",
+            description = {"Wall time between checkpoints, taken at the next saved frame (default: ${DEFAULT-VALUE}; 0: at every saved frame).",
+                    "A kill loses at most this much wall time plus one --save-every interval."})
     double checkpointEverySeconds;
 
     @Option(names = "--replicas", defaultValue = "1", paramLabel = "R", description = "Independent replicas (default: ${DEFAULT-VALUE}).")
@@ -71,7 +74,9 @@ final class MdCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MdSettings settings;
         try {
-            settings = new MdSettings(steps, dtPs, temperatureK, frictionPerPs, saveEvery, seed, platform, properties, minimize, checkpointEverySeconds);
+            settings = MdSettings.defaults().withSteps(steps).withDtPs(dtPs).withTemperatureK(temperatureK).withFrictionPerPs(frictionPerPs)
+                    .withSaveEvery(saveEvery).withSeed(seed).withPlatform(platform).withProperties(properties).withMinimize(minimize)
+                    .withCheckpointEverySeconds(checkpointEverySeconds);
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
@@ -101,8 +106,17 @@ final class MdCommand implements Callable<Integer> {
 
     private MolecularDynamics.Listener progressListener() {
         progress = new Progress("md", steps, "steps");
-        return (step, total, potential, temperature, nsPerDay) ->
-                progress.stepTo(step, String.format("%.1f ns/day, U %.1f kJ/mol, T %.0f K", nsPerDay, potential, temperature));
+        return new MolecularDynamics.Listener() {
+            @Override
+            public void frame(long step, long total, double potential, double temperature, double nsPerDay) {
+                progress.stepTo(step, String.format(Locale.ROOT, "%.1f ns/day, U %.1f kJ/mol, T %.0f K", nsPerDay, potential, temperature));
+            }
+
+            @Override
+            public void checkpoint(long step, int frames) {
+                progress.note(String.format(Locale.ROOT, "checkpoint at step %d, %d frames", step, frames));
+            }
+        };
     }
 
     /** Replicas run in separate processes ({@link ChildProcesses} says why). */
