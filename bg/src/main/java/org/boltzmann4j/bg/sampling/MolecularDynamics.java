@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.boltzmann4j.bg.io.AtomicFile;
@@ -36,6 +37,9 @@ import org.boltzmann4j.openmm.OpenMMSystem;
  *   <li>{@code energies.npy}: potential energy of each saved frame, kJ/mol, float64;
  *   <li>{@code log.csv}: step, time_ps, potential_kjmol, kinetic_kjmol, temperature_k,
  *       speed_ns_per_day, a line per saved frame;
+ *   <li>energies and log lines reach their files at least every {@link #OUTPUT_FLUSH_SECONDS} s of
+ *       wall time, at every checkpoint and at the end (a write per frame would cost as much as a
+ *       percent of a small molecule's MD); the trajectory gets each frame as it is saved;
  *   <li>{@code final.pdb}: the last configuration;
  *   <li>{@code checkpoint.b4j.a}, {@code .b}: OpenMM's checkpoint plus the run's progress
  *       ({@link RunCheckpoint}), taken at a saved frame once {@code checkpointEverySeconds} of
@@ -55,6 +59,8 @@ public final class MolecularDynamics {
     public static final String CHECKPOINT = "checkpoint.b4j";
     static final String CHECKPOINT_FORMAT = "boltzmann4j-md-checkpoint";
     static final int CHECKPOINT_VERSION = 1;
+    /** Longest wall time energies and log lines wait in memory before they are written. */
+    public static final double OUTPUT_FLUSH_SECONDS = 1;
     private static final String LOG_HEADER = "step,time_ps,potential_kjmol,kinetic_kjmol,temperature_k,speed_ns_per_day";
 
     /** What a run reports after every saved frame, and after every checkpoint. */
@@ -103,7 +109,11 @@ public final class MolecularDynamics {
         BufferedWriter log;
         DcdWriter dcd;
         long lastCheckpointNs;
+        long lastFlushNs;
         RunCheckpoint checkpoints;
+        double[] pendingEnergies = new double[64];
+        int pending;
+        final StringBuilder pendingLog = new StringBuilder();
 
         Run(Context context, double[] masses, Topology topology, MdSettings settings, Path out, Listener listener) {
             this.context = context;
@@ -136,7 +146,7 @@ public final class MolecularDynamics {
             double mdSeconds = 0;
             long mdSteps = 0;
             try {
-                lastCheckpointNs = System.nanoTime();
+                lastCheckpointNs = lastFlushNs = System.nanoTime();
                 while (step < s.steps()) {
                     int n = (int) Math.min(s.saveEvery() - step % s.saveEvery(), s.steps() - step);
                     long t0 = System.nanoTime();
@@ -163,11 +173,12 @@ public final class MolecularDynamics {
             Context.State state = context.state();
             double[] x = context.positions();
             dcd.write(x);
-            energies.append(state.potentialKjMol());
+            if (pending == pendingEnergies.length) pendingEnergies = Arrays.copyOf(pendingEnergies, 2 * pending);
+            pendingEnergies[pending++] = state.potentialKjMol();
             double temperature = 2 * state.kineticKjMol() / (dof * org.boltzmann4j.bg.energy.ThermalEnergy.MOLAR_GAS_CONSTANT_KJ_MOL_K);
-            log.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.4f,%.3f%n", step, state.timePs(), state.potentialKjMol(),
+            pendingLog.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.4f,%.3f%n", step, state.timePs(), state.potentialKjMol(),
                     state.kineticKjMol(), temperature, nsPerDay));
-            log.flush();
+            if (System.nanoTime() - lastFlushNs >= OUTPUT_FLUSH_SECONDS * 1e9) flushOutputs();
             boolean last = step >= s.steps(); // the run's final, durable checkpoint follows
             if (!last && (s.checkpointEverySeconds() == 0 || System.nanoTime() - lastCheckpointNs >= s.checkpointEverySeconds() * 1e9)) {
                 checkpoint(step, false);
@@ -181,9 +192,19 @@ public final class MolecularDynamics {
          * forced write costs milliseconds, as much as hundreds of MD steps of a small molecule): a
          * killed process loses what came after the last one, a power cut what the OS had not written.
          */
+        /** Writes the energies and log lines held in memory. */
+        void flushOutputs() throws IOException {
+            energies.appendRows(pendingEnergies, pending);
+            pending = 0;
+            log.append(pendingLog);
+            pendingLog.setLength(0);
+            log.flush();
+            lastFlushNs = System.nanoTime();
+        }
+
         void checkpoint(long step, boolean durable) throws IOException {
+            flushOutputs(); // the files must hold the checkpoint's frames before it says so
             int frames = energies.rows();
-            log.flush(); // the log must hold the checkpoint's frames before it says so
             ObjectNode meta = checkpoints.header().put("step", step).put("frames", frames)
                     .put("atoms", atoms).put("dt_ps", s.dtPs()).put("temperature_k", s.temperatureK())
                     .put("friction_per_ps", s.frictionPerPs()).put("save_every", s.saveEvery()).put("seed", s.seed())
