@@ -10,7 +10,17 @@ Writes into bindings/src/test/resources/org/boltzmann4j/openmm/:
                   0.5*kw*(x^2+y^2+z^2) with kw = 10 on every particle: energy known in
                   closed form, so tests check values without Python.
   verlet-integrator.xml  a serialized VerletIntegrator (an XML whose root is not a System).
+  harmonic-particles.xml  64 particles of 10 amu, each in its own well 0.5*k*r^2 (k 1000
+                  kJ/mol/nm^2): equipartition gives the exact mean kinetic and potential energy.
+  constrained.xml, virtual-site.xml, cm-motion-remover.xml, periodic-box.xml  the triatomic
+                  with one extra feature each (a 0-1 distance constraint; a fourth, massless
+                  particle that is a TwoParticleAverageSite of 0 and 2; a CMMotionRemover; a
+                  periodic NonbondedForce in a 3 nm cubic box), for the checks made on load.
 and into bg/src/test/resources/toy/:
+  aldp-vacuum-hbonds.xml  the bundled aldp-vacuum System with its 12 bonds to hydrogen made
+                  distance constraints at their equilibrium lengths (as createSystem(constraints=HBonds)
+                  does): a System that HMC and internal-coordinate flows must refuse.
+  triatomic.xml, triatomic-virtual-site.xml  copies of the bindings' triatomic.xml and virtual-site.xml.
   double-well-particle.xml  one particle (12 amu) in U = A((x/s)^2 - 1)^2 + K/2 (y^2 + z^2),
                   A = 6 kJ/mol, s = 0.1 nm, K = 400 kJ/mol/nm^2 (a CustomExternalForce): the
                   exact Boltzmann marginal of x is known, for the hybrid sampler's exactness tests.
@@ -44,6 +54,53 @@ system.addForce(wall)
 
 with open(os.path.join(out, 'triatomic.xml'), 'w') as f:
     f.write(openmm.XmlSerializer.serialize(system))
+
+
+def variant(name, change):
+    copy = openmm.XmlSerializer.deserialize(openmm.XmlSerializer.serialize(system))
+    change(copy)
+    with open(os.path.join(out, name), 'w') as f:
+        f.write(openmm.XmlSerializer.serialize(copy))
+
+
+variant('constrained.xml', lambda s: s.addConstraint(0, 1, 0.1))
+
+
+def add_virtual_site(s):
+    s.addParticle(0.0)
+    s.setVirtualSite(3, openmm.TwoParticleAverageSite(0, 2, 0.5, 0.5))
+    s.getForce(2).addParticle(3, [])
+
+
+variant('virtual-site.xml', add_virtual_site)
+variant('cm-motion-remover.xml', lambda s: s.addForce(openmm.CMMotionRemover()))
+
+
+def add_periodic(s):
+    nonbonded = openmm.NonbondedForce()
+    nonbonded.setNonbondedMethod(openmm.NonbondedForce.CutoffPeriodic)
+    nonbonded.setCutoffDistance(1.0)
+    for i in range(3):
+        nonbonded.addParticle(0.0, 0.3, 0.1)
+    nonbonded.addException(0, 1, 0.0, 0.3, 0.0)
+    nonbonded.addException(1, 2, 0.0, 0.3, 0.0)
+    nonbonded.addException(0, 2, 0.0, 0.3, 0.0)
+    nonbonded.setForceGroup(3)
+    s.addForce(nonbonded)
+    s.setDefaultPeriodicBoxVectors(openmm.Vec3(3, 0, 0), openmm.Vec3(0, 3, 0), openmm.Vec3(0, 0, 3))
+
+
+variant('periodic-box.xml', add_periodic)
+
+harmonic = openmm.System()
+well = openmm.CustomExternalForce('0.5*k*(x^2+y^2+z^2)')
+well.addGlobalParameter('k', 1000.0)
+for i in range(64):
+    harmonic.addParticle(10.0)
+    well.addParticle(i, [])
+harmonic.addForce(well)
+with open(os.path.join(out, 'harmonic-particles.xml'), 'w') as f:
+    f.write(openmm.XmlSerializer.serialize(harmonic))
 with open(os.path.join(out, 'verlet-integrator.xml'), 'w') as f:
     f.write(openmm.XmlSerializer.serialize(openmm.VerletIntegrator(0.001)))
 print('wrote', os.path.abspath(out))
@@ -60,4 +117,18 @@ well.addParticle(0, [])
 particle.addForce(well)
 with open(os.path.join(toy, 'double-well-particle.xml'), 'w') as f:
     f.write(openmm.XmlSerializer.serialize(particle))
+for name, copy in (('triatomic.xml', 'triatomic.xml'), ('virtual-site.xml', 'triatomic-virtual-site.xml')):
+    with open(os.path.join(out, name)) as f, open(os.path.join(toy, copy), 'w') as g:
+        g.write(f.read())
+systems = os.path.join(os.path.dirname(__file__), '..', 'bg', 'src', 'main', 'resources', 'org', 'boltzmann4j', 'bg', 'systems')
+with open(os.path.join(systems, 'aldp-vacuum.xml')) as f:
+    aldp = openmm.XmlSerializer.deserialize(f.read())
+for force in aldp.getForces():
+    if isinstance(force, openmm.HarmonicBondForce):
+        for b in range(force.getNumBonds()):
+            i, j, r0, k = force.getBondParameters(b)
+            if min(aldp.getParticleMass(i), aldp.getParticleMass(j)).value_in_unit(unit.dalton) < 1.5:
+                aldp.addConstraint(i, j, r0)
+with open(os.path.join(toy, 'aldp-vacuum-hbonds.xml'), 'w') as f:
+    f.write(openmm.XmlSerializer.serialize(aldp))
 print('wrote', os.path.abspath(toy))

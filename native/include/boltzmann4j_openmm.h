@@ -80,6 +80,14 @@ int32_t b4j_system_force_name(const b4j_system *system, int32_t index, char *buf
 int32_t b4j_system_force_group(const b4j_system *system, int32_t index, int32_t *group);
 /* Number of distance constraints. */
 int32_t b4j_system_num_constraints(const b4j_system *system, int32_t *count);
+/* Constraint index: its two particles and distance (nm); any output may be NULL. */
+int32_t b4j_system_constraint(const b4j_system *system, int32_t index, int32_t *particle1, int32_t *particle2,
+                              double *distance_nm);
+/* flags[i] = 1 if particle i is a virtual site, else 0 (num_particles ints). */
+int32_t b4j_system_virtual_sites(const b4j_system *system, int32_t *flags);
+/* Whether any force uses periodic boundaries, and the default box vectors a, b, c
+ * (9 doubles, nm, row per vector); either output may be NULL. */
+int32_t b4j_system_periodic(const b4j_system *system, int32_t *uses_periodic, double *box_vectors);
 /* The system serialized again (XmlSerializer). *needed receives the length
  * including the NUL; buf may be NULL to ask for it. */
 int32_t b4j_system_to_xml(const b4j_system *system, char *buf, int64_t len, int64_t *needed);
@@ -122,7 +130,14 @@ int32_t b4j_context_state(b4j_context *context, double *potential, double *kinet
                           double *time_ps, int64_t *step_count);
 int32_t b4j_context_set_time(b4j_context *context, double time_ps, int64_t step_count);
 
-/* Advances the integrator num_steps steps. */
+/* Advances the integrator num_steps steps.
+ * LangevinMiddle on the Reference platform is stepped by this library, not by OpenMM's kernel:
+ * the same operations in the same order as OpenMM 7.7's ReferenceLangevinMiddleDynamics
+ * (constraints and virtual sites included), but with the noise drawn from a generator owned by
+ * the context (xoshiro256++ and a ziggurat, seeded by the seed), because OpenMM's Reference kernels share one
+ * generator per process. A context's trajectory then depends only on its seed and state,
+ * whatever other contexts do in other threads; the generator state is in the checkpoint. On
+ * other platforms OpenMM's kernel steps (their generators are per context already). */
 int32_t b4j_context_step(b4j_context *context, int32_t num_steps);
 /* Local energy minimization (L-BFGS); tolerance in kJ/mol/nm, 0 iterations = until converged. */
 int32_t b4j_context_minimize(b4j_context *context, double tolerance, int32_t max_iterations);
@@ -136,9 +151,14 @@ int32_t b4j_context_set_step_size(b4j_context *context, double step_size_ps);
 int32_t b4j_context_degrees_of_freedom(const b4j_context *context, int32_t *dof);
 
 /* OpenMM's binary checkpoint (positions, velocities, time, random state where
- * the platform keeps it). Call with buf NULL to get the size in *needed. */
+ * the platform keeps it), preceded, for a context stepped by this library's LangevinMiddle,
+ * by a 48-byte block with its generator state. Call with buf NULL to get the size in *needed.
+ * Loading a plain OpenMM checkpoint keeps the context's generator state. */
 int32_t b4j_context_checkpoint(b4j_context *context, char *buf, int64_t len, int64_t *needed);
 int32_t b4j_context_load_checkpoint(b4j_context *context, const char *buf, int64_t len);
+
+/* Systems and contexts created and not yet destroyed in this process (either may be NULL). */
+int32_t b4j_live_handles(int64_t *systems, int64_t *contexts);
 
 #ifdef __cplusplus
 }

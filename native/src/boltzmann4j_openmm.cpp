@@ -8,9 +8,12 @@
 #include <openmm/serialization/XmlSerializer.h>
 
 #include "context_impl_access.h"
+#include "langevin_middle.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <random>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,8 +23,15 @@
 
 using namespace OpenMM;
 
+namespace {
+// Live handles, for tests that a failed constructor leaves nothing allocated.
+std::atomic<int64_t> liveSystems{0}, liveContexts{0};
+}  // namespace
+
 struct b4j_system {
     std::unique_ptr<System> system;
+    explicit b4j_system(std::unique_ptr<System> s) : system(std::move(s)) { ++liveSystems; }
+    ~b4j_system() { --liveSystems; }
 };
 
 struct b4j_context {
@@ -33,6 +43,11 @@ struct b4j_context {
     int numParticles = 0;
     std::vector<Vec3> buffer;
     std::string checkpoint;  // cached between the size query and the copy
+    // LangevinMiddle on the Reference platform steps here, with this context's own generator
+    // (see langevin_middle.h); null for other integrators and platforms, whose kernels step.
+    std::unique_ptr<b4j::LangevinMiddleStepper> stepper;
+    b4j_context() { ++liveContexts; }
+    ~b4j_context() { --liveContexts; }
 };
 
 namespace {
@@ -133,6 +148,17 @@ void store(const std::vector<Vec3> &v, double *out) {
     }
 }
 
+// OpenMM's convention: seed 0 asks for a seed chosen at random.
+uint32_t noiseSeed(int32_t seed) {
+    if (seed != 0) return static_cast<uint32_t>(seed);
+    std::random_device device;
+    return device();
+}
+
+// Our checkpoint: a tag, the Langevin generator state, then OpenMM's own checkpoint bytes.
+const char kCheckpointTag[8] = {'B', '4', 'J', 'L', 'M', 'C', '2', '\0'};
+const int64_t kTaggedBlock = 8 + 8 * (1 + b4j::NormalStream::kStateWords);
+
 Platform &platformByName(const char *name) {
     notNull(name, "platform name");
     return Platform::getPlatformByName(name);
@@ -211,7 +237,7 @@ int32_t b4j_system_from_xml(const char *xml, b4j_system **out) {
         std::istringstream stream(xml);
         std::unique_ptr<System> system(XmlSerializer::deserialize<System>(stream));
         require(system != nullptr, "XmlSerializer returned no System");
-        *out = new b4j_system{std::move(system)};
+        *out = new b4j_system(std::move(system));
     });
 }
 
@@ -265,6 +291,49 @@ int32_t b4j_system_num_constraints(const b4j_system *system, int32_t *count) {
         notNull(system, "system");
         notNull(count, "count");
         *count = system->system->getNumConstraints();
+    });
+}
+
+int32_t b4j_system_constraint(const b4j_system *system, int32_t index, int32_t *particle1, int32_t *particle2,
+                              double *distance_nm) {
+    return guard("b4j_system_constraint", [&] {
+        notNull(system, "system");
+        require(index >= 0 && index < system->system->getNumConstraints(), "constraint index out of range");
+        int p1, p2;
+        double d;
+        system->system->getConstraintParameters(index, p1, p2, d);
+        if (particle1) *particle1 = p1;
+        if (particle2) *particle2 = p2;
+        if (distance_nm) *distance_nm = d;
+    });
+}
+
+int32_t b4j_system_virtual_sites(const b4j_system *system, int32_t *flags) {
+    return guard("b4j_system_virtual_sites", [&] {
+        notNull(system, "system");
+        notNull(flags, "flags");
+        for (int i = 0; i < system->system->getNumParticles(); ++i) flags[i] = system->system->isVirtualSite(i) ? 1 : 0;
+    });
+}
+
+int32_t b4j_system_periodic(const b4j_system *system, int32_t *uses_periodic, double *box_vectors) {
+    return guard("b4j_system_periodic", [&] {
+        notNull(system, "system");
+        if (uses_periodic) *uses_periodic = system->system->usesPeriodicBoundaryConditions() ? 1 : 0;
+        if (box_vectors) {
+            Vec3 a, b, c;
+            system->system->getDefaultPeriodicBoxVectors(a, b, c);
+            const Vec3 *v[3] = {&a, &b, &c};
+            for (int k = 0; k < 3; ++k)
+                for (int j = 0; j < 3; ++j) box_vectors[3 * k + j] = (*v[k])[j];
+        }
+    });
+}
+
+int32_t b4j_live_handles(int64_t *systems, int64_t *contexts) {
+    return guard("b4j_live_handles", [&] {
+        if (systems) *systems = liveSystems.load();
+        if (contexts) *contexts = liveContexts.load();
     });
 }
 
@@ -339,6 +408,10 @@ int32_t b4j_context_create(const b4j_system *system, const char *platform, const
         handle->numParticles = handle->system->getNumParticles();
         handle->buffer.resize(handle->numParticles);
         handle->impl = &ContextImplAccess::of(*handle->context);
+        if (integrator->kind == B4J_INTEGRATOR_LANGEVIN_MIDDLE && handle->context->getPlatform().getName() == "Reference") {
+            handle->stepper = std::make_unique<b4j::LangevinMiddleStepper>(*handle->system);
+            handle->stepper->noise().seed(noiseSeed(integrator->random_seed));
+        }
         *out = handle.release();
     });
 }
@@ -488,7 +561,10 @@ int32_t b4j_context_step(b4j_context *context, int32_t num_steps) {
     return guard("b4j_context_step", [&] {
         notNull(context, "context");
         require(num_steps >= 0, "negative number of steps");
-        context->integrator->step(num_steps);
+        if (context->stepper)
+            context->stepper->step(*context->impl, static_cast<LangevinMiddleIntegrator &>(*context->integrator), num_steps);
+        else
+            context->integrator->step(num_steps);
     });
 }
 
@@ -521,6 +597,10 @@ int32_t b4j_context_set_random_seed(b4j_context *context, int32_t seed) {
         // The seed is read when the integrator is initialised: reinitialize keeps
         // positions and velocities (saved and restored) and reseeds the generator.
         langevin(context).setRandomNumberSeed(seed);
+        if (context->stepper) {
+            context->stepper->noise().seed(noiseSeed(seed));
+            return;
+        }
         State state = context->context->getState(State::Positions | State::Velocities);
         long long steps = context->context->getStepCount();
         context->context->reinitialize(false);
@@ -560,6 +640,13 @@ int32_t b4j_context_checkpoint(b4j_context *context, char *buf, int64_t len, int
         notNull(needed, "needed");
         if (buf == nullptr || context->checkpoint.empty()) {
             std::ostringstream stream;
+            if (context->stepper) {
+                uint64_t block[1 + b4j::NormalStream::kStateWords];
+                block[0] = context->stepper->noise().seedValue();
+                context->stepper->noise().getState(block + 1);
+                stream.write(kCheckpointTag, sizeof kCheckpointTag);
+                stream.write(reinterpret_cast<const char *>(block), sizeof block);
+            }
             context->context->createCheckpoint(stream);
             context->checkpoint = stream.str();
         }
@@ -577,8 +664,19 @@ int32_t b4j_context_load_checkpoint(b4j_context *context, const char *buf, int64
         notNull(context, "context");
         notNull(buf, "buf");
         require(len > 0, "empty checkpoint");
-        std::istringstream stream(std::string(buf, static_cast<size_t>(len)));
+        size_t skip = 0;
+        uint64_t block[1 + b4j::NormalStream::kStateWords];
+        bool tagged = len >= kTaggedBlock && std::memcmp(buf, kCheckpointTag, sizeof kCheckpointTag) == 0;
+        if (tagged) {
+            require(context->stepper != nullptr,
+                    "the checkpoint holds boltzmann4j's LangevinMiddle state; this context does not step that way");
+            std::memcpy(block, buf + sizeof kCheckpointTag, sizeof block);
+            skip = kTaggedBlock;
+        }
+        // A plain OpenMM checkpoint (from a context of another kind) keeps this context's generator.
+        std::istringstream stream(std::string(buf + skip, static_cast<size_t>(len) - skip));
         context->context->loadCheckpoint(stream);
+        if (tagged) context->stepper->noise().setState(static_cast<uint32_t>(block[0]), block + 1);
     });
 }
 

@@ -8,6 +8,12 @@ package org.boltzmann4j.openmm;
 public sealed interface Integrator {
     double stepSizePs();
 
+    /**
+     * LangevinMiddle at a temperature. On the Reference platform native/ steps it with a noise
+     * generator owned by the Context (OpenMM's Reference kernels share one per process): the same
+     * seed and state give the same trajectory whatever other Contexts do in other threads, and
+     * the generator state travels in {@link Context#checkpoint()}. Seed 0 asks for a random seed.
+     */
     record LangevinMiddle(double temperatureK, double frictionPerPs, double stepSizePs, int seed) implements Integrator {
         public LangevinMiddle {
             requirePositive(stepSizePs, "step size (ps)");

@@ -76,6 +76,16 @@ final class NativeLibrary {
         if (status != B4J_OK()) throw new OpenMMException(lastError());
     }
 
+    /** Native systems and contexts alive in this process: {systems, contexts} (for leak tests). */
+    static long[] liveHandles() {
+        ensureLoaded();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment counts = arena.allocate(ValueLayout.JAVA_LONG, 2);
+            check(b4j_live_handles(counts, counts.asSlice(8)));
+            return counts.toArray(ValueLayout.JAVA_LONG);
+        }
+    }
+
     static String lastError() {
         return b4j_last_error().reinterpret(Long.MAX_VALUE).getString(0);
     }

@@ -16,6 +16,10 @@ import java.util.List;
 /**
  * An OpenMM System (particles, masses, forces) read from OpenMM's XML serialization. Immutable
  * once loaded; Contexts made from it keep their own copy, so it can be closed afterwards.
+ *
+ * <p>What it holds beyond particles and forces (constraints, virtual sites, a CMMotionRemover,
+ * periodic boundaries) is read once on load: {@link #features()}, for the checks that decide
+ * which methods are right for it.
  */
 public final class OpenMMSystem implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
@@ -23,6 +27,7 @@ public final class OpenMMSystem implements AutoCloseable {
     private final int numParticles;
     private final double[] masses;
     private final List<ForceInfo> forces;
+    private final Features features;
 
     private OpenMMSystem(MemorySegment handle) {
         this.handle = handle;
@@ -43,6 +48,25 @@ public final class OpenMMSystem implements AutoCloseable {
                 list.add(new ForceInfo(i, name, n.get(ValueLayout.JAVA_INT, 0)));
             }
             forces = List.copyOf(list);
+            NativeLibrary.check(b4j_system_num_constraints(handle, n));
+            int numConstraints = n.get(ValueLayout.JAVA_INT, 0);
+            List<Constraint> constraints = new ArrayList<>(numConstraints);
+            MemorySegment p1 = arena.allocate(ValueLayout.JAVA_INT), p2 = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment d = arena.allocate(ValueLayout.JAVA_DOUBLE);
+            for (int i = 0; i < numConstraints; i++) {
+                NativeLibrary.check(b4j_system_constraint(handle, i, p1, p2, d));
+                constraints.add(new Constraint(p1.get(ValueLayout.JAVA_INT, 0), p2.get(ValueLayout.JAVA_INT, 0), d.get(ValueLayout.JAVA_DOUBLE, 0)));
+            }
+            MemorySegment flags = arena.allocate(ValueLayout.JAVA_INT, Math.max(1, numParticles));
+            NativeLibrary.check(b4j_system_virtual_sites(handle, flags));
+            List<Integer> sites = new ArrayList<>();
+            for (int i = 0; i < numParticles; i++) if (flags.getAtIndex(ValueLayout.JAVA_INT, i) != 0) sites.add(i);
+            MemorySegment box = arena.allocate(ValueLayout.JAVA_DOUBLE, 9);
+            NativeLibrary.check(b4j_system_periodic(handle, n, box));
+            boolean periodic = n.get(ValueLayout.JAVA_INT, 0) != 0;
+            boolean remover = forces.stream().anyMatch(f -> f.name().equals("CMMotionRemover"));
+            features = new Features(numParticles, masses.clone(), List.copyOf(constraints), List.copyOf(sites), remover, periodic,
+                    box.toArray(ValueLayout.JAVA_DOUBLE), forces);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -89,6 +113,11 @@ public final class OpenMMSystem implements AutoCloseable {
         return forces;
     }
 
+    /** Particles, masses, constraints, virtual sites, motion removal, periodicity and forces. */
+    public Features features() {
+        return features;
+    }
+
     /** The System serialized again by OpenMM's XmlSerializer. */
     public String toXml() {
         try (Arena temp = Arena.ofConfined()) {
@@ -117,4 +146,43 @@ public final class OpenMMSystem implements AutoCloseable {
 
     /** One force of the System: its index, OpenMM class name and force group. */
     public record ForceInfo(int index, String name, int group) {}
+
+    /** A distance constraint between two particles. */
+    public record Constraint(int particle1, int particle2, double distanceNm) {}
+
+    /**
+     * What a System holds, as read on load.
+     *
+     * @param virtualSites indices of the particles that are virtual sites (positions computed from
+     *     other particles, mass 0)
+     * @param usesPeriodicBoundary whether any force uses periodic boundary conditions
+     * @param defaultBoxVectorsNm the default periodic box vectors a, b, c (9 values, nm), stored in
+     *     every System whether or not a force uses them
+     */
+    public record Features(int numParticles, double[] massesAmu, List<Constraint> constraints, List<Integer> virtualSites,
+            boolean hasCMMotionRemover, boolean usesPeriodicBoundary, double[] defaultBoxVectorsNm, List<ForceInfo> forces) {
+        public Features {
+            massesAmu = massesAmu.clone();
+            defaultBoxVectorsNm = defaultBoxVectorsNm.clone();
+            constraints = List.copyOf(constraints);
+            virtualSites = List.copyOf(virtualSites);
+            forces = List.copyOf(forces);
+        }
+
+        @Override
+        public double[] massesAmu() {
+            return massesAmu.clone();
+        }
+
+        @Override
+        public double[] defaultBoxVectorsNm() {
+            return defaultBoxVectorsNm.clone();
+        }
+
+        public double totalMassAmu() {
+            double sum = 0;
+            for (double m : massesAmu) sum += m;
+            return sum;
+        }
+    }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "boltzmann4j: Boltzmann generators with OpenMM physics.",
-        subcommands = {DemoCommand.class, PlatformsCommand.class, EnergyCommand.class, MdCommand.class, TrainCommand.class, SampleCommand.class, EvaluateCommand.class, HybridCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, PlatformsCommand.class, InspectCommand.class, EnergyCommand.class, MdCommand.class, TrainCommand.class, SampleCommand.class, EvaluateCommand.class, HybridCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -51,7 +51,7 @@ public final class Main implements Runnable {
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            if (ex instanceof UsageException) {
+            if (ex instanceof UsageException || ex instanceof org.boltzmann4j.bg.systems.SystemCheck.UnsupportedSystemException) {
                 err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
                 err.flush();
                 return 2;

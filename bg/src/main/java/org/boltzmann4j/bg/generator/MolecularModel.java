@@ -17,6 +17,7 @@ import org.boltzmann4j.bg.energy.Energy;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.io.AtomicFile;
 import org.boltzmann4j.bg.io.Frames;
+import org.boltzmann4j.bg.systems.SystemCheck;
 import org.boltzmann4j.bg.io.MolecularFileException;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.io.Topology;
@@ -71,6 +72,7 @@ public final class MolecularModel {
             FlowArchitecture architecture, MolecularFlow.Normalization normalization, double temperatureK) {
         if (structure.length != 3 * topology.atomCount())
             throw new IllegalArgumentException("the structure has " + structure.length / 3 + " atoms, the topology " + topology.atomCount());
+        if (zMatrix != null) SystemCheck.require(SystemCheck.Method.INTERNAL_COORDINATES, SystemCheck.features(systemXml), name);
         this.name = name;
         this.systemXml = systemXml;
         this.topology = topology;

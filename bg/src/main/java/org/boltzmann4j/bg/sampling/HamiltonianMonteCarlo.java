@@ -1,6 +1,7 @@
 package org.boltzmann4j.bg.sampling;
 
 import java.util.random.RandomGenerator;
+import org.boltzmann4j.bg.systems.SystemCheck;
 import org.boltzmann4j.openmm.Context;
 
 /**
@@ -23,11 +24,13 @@ public final class HamiltonianMonteCarlo {
     private final double[] v, e = new double[1];
 
     /**
-     * @param context a Context with a Verlet integrator of step dtPs (and no constraints)
+     * @param context a Context with a Verlet integrator of step dtPs; its System must have no
+     *     constraints and no virtual sites (refused: {@link SystemCheck.Method#METROPOLIZED_HMC})
      * @param masses amu per atom; massless (fixed) atoms never move
      */
     public HamiltonianMonteCarlo(Context context, double[] masses, double kT, double dtPs, int steps) {
         if (steps < 1) throw new IllegalArgumentException("HMC needs at least one step, got " + steps);
+        SystemCheck.require(SystemCheck.Method.METROPOLIZED_HMC, context.features(), null);
         this.context = context;
         this.masses = masses.clone();
         this.kT = kT;

@@ -1035,6 +1035,193 @@ public class BoltzmannOpenMM extends BoltzmannOpenMM$shared {
         }
     }
 
+    private static class b4j_system_constraint {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            BoltzmannOpenMM.C_INT,
+            BoltzmannOpenMM.C_POINTER,
+            BoltzmannOpenMM.C_INT,
+            BoltzmannOpenMM.C_POINTER,
+            BoltzmannOpenMM.C_POINTER,
+            BoltzmannOpenMM.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("b4j_system_constraint");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t b4j_system_constraint(const b4j_system *system, int32_t index, int32_t *particle1, int32_t *particle2, double *distance_nm)
+     * }
+     */
+    public static FunctionDescriptor b4j_system_constraint$descriptor() {
+        return b4j_system_constraint.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t b4j_system_constraint(const b4j_system *system, int32_t index, int32_t *particle1, int32_t *particle2, double *distance_nm)
+     * }
+     */
+    public static MethodHandle b4j_system_constraint$handle() {
+        return b4j_system_constraint.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t b4j_system_constraint(const b4j_system *system, int32_t index, int32_t *particle1, int32_t *particle2, double *distance_nm)
+     * }
+     */
+    public static MemorySegment b4j_system_constraint$address() {
+        return b4j_system_constraint.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t b4j_system_constraint(const b4j_system *system, int32_t index, int32_t *particle1, int32_t *particle2, double *distance_nm)
+     * }
+     */
+    public static int b4j_system_constraint(MemorySegment system, int index, MemorySegment particle1, MemorySegment particle2, MemorySegment distance_nm) {
+        var mh$ = b4j_system_constraint.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("b4j_system_constraint", system, index, particle1, particle2, distance_nm);
+            }
+            return (int)mh$.invokeExact(system, index, particle1, particle2, distance_nm);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class b4j_system_virtual_sites {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            BoltzmannOpenMM.C_INT,
+            BoltzmannOpenMM.C_POINTER,
+            BoltzmannOpenMM.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("b4j_system_virtual_sites");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t b4j_system_virtual_sites(const b4j_system *system, int32_t *flags)
+     * }
+     */
+    public static FunctionDescriptor b4j_system_virtual_sites$descriptor() {
+        return b4j_system_virtual_sites.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t b4j_system_virtual_sites(const b4j_system *system, int32_t *flags)
+     * }
+     */
+    public static MethodHandle b4j_system_virtual_sites$handle() {
+        return b4j_system_virtual_sites.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t b4j_system_virtual_sites(const b4j_system *system, int32_t *flags)
+     * }
+     */
+    public static MemorySegment b4j_system_virtual_sites$address() {
+        return b4j_system_virtual_sites.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t b4j_system_virtual_sites(const b4j_system *system, int32_t *flags)
+     * }
+     */
+    public static int b4j_system_virtual_sites(MemorySegment system, MemorySegment flags) {
+        var mh$ = b4j_system_virtual_sites.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("b4j_system_virtual_sites", system, flags);
+            }
+            return (int)mh$.invokeExact(system, flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class b4j_system_periodic {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            BoltzmannOpenMM.C_INT,
+            BoltzmannOpenMM.C_POINTER,
+            BoltzmannOpenMM.C_POINTER,
+            BoltzmannOpenMM.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("b4j_system_periodic");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t b4j_system_periodic(const b4j_system *system, int32_t *uses_periodic, double *box_vectors)
+     * }
+     */
+    public static FunctionDescriptor b4j_system_periodic$descriptor() {
+        return b4j_system_periodic.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t b4j_system_periodic(const b4j_system *system, int32_t *uses_periodic, double *box_vectors)
+     * }
+     */
+    public static MethodHandle b4j_system_periodic$handle() {
+        return b4j_system_periodic.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t b4j_system_periodic(const b4j_system *system, int32_t *uses_periodic, double *box_vectors)
+     * }
+     */
+    public static MemorySegment b4j_system_periodic$address() {
+        return b4j_system_periodic.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t b4j_system_periodic(const b4j_system *system, int32_t *uses_periodic, double *box_vectors)
+     * }
+     */
+    public static int b4j_system_periodic(MemorySegment system, MemorySegment uses_periodic, MemorySegment box_vectors) {
+        var mh$ = b4j_system_periodic.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("b4j_system_periodic", system, uses_periodic, box_vectors);
+            }
+            return (int)mh$.invokeExact(system, uses_periodic, box_vectors);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class b4j_system_to_xml {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             BoltzmannOpenMM.C_INT,
@@ -2456,6 +2643,67 @@ public class BoltzmannOpenMM extends BoltzmannOpenMM$shared {
                 traceDowncall("b4j_context_load_checkpoint", context, buf, len);
             }
             return (int)mh$.invokeExact(context, buf, len);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class b4j_live_handles {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            BoltzmannOpenMM.C_INT,
+            BoltzmannOpenMM.C_POINTER,
+            BoltzmannOpenMM.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("b4j_live_handles");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t b4j_live_handles(int64_t *systems, int64_t *contexts)
+     * }
+     */
+    public static FunctionDescriptor b4j_live_handles$descriptor() {
+        return b4j_live_handles.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t b4j_live_handles(int64_t *systems, int64_t *contexts)
+     * }
+     */
+    public static MethodHandle b4j_live_handles$handle() {
+        return b4j_live_handles.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t b4j_live_handles(int64_t *systems, int64_t *contexts)
+     * }
+     */
+    public static MemorySegment b4j_live_handles$address() {
+        return b4j_live_handles.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t b4j_live_handles(int64_t *systems, int64_t *contexts)
+     * }
+     */
+    public static int b4j_live_handles(MemorySegment systems, MemorySegment contexts) {
+        var mh$ = b4j_live_handles.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("b4j_live_handles", systems, contexts);
+            }
+            return (int)mh$.invokeExact(systems, contexts);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
