@@ -136,6 +136,14 @@ class MolecularDynamicsIT {
         assertArrayEquals(Dcd.read(a.resolve("trajectory.dcd")).frames().xyz(), Dcd.read(r.resolve("replica-000/trajectory.dcd")).frames().xyz(), 0.0);
         assertFalse(java.util.Arrays.equals(Dcd.read(r.resolve("replica-000/trajectory.dcd")).frames().xyz(),
                 Dcd.read(r.resolve("replica-001/trajectory.dcd")).frames().xyz()));
+        // replicas run in threads of one process: the same replicas whatever the thread count
+        Path serial = dir.resolve("serial");
+        Cli.Run one = Cli.bg(concat(args, "--out", serial.toString(), "--replicas", "2", "--parallel", "1"));
+        assertEquals(0, one.code(), one.err());
+        for (String replica : List.of("replica-000", "replica-001"))
+            for (String file : List.of("trajectory.dcd", "energies.npy", "final.pdb"))
+                assertArrayEquals(Files.readAllBytes(r.resolve(replica).resolve(file)), Files.readAllBytes(serial.resolve(replica).resolve(file)),
+                        replica + "/" + file + ", 2 threads vs 1");
     }
 
     @Test

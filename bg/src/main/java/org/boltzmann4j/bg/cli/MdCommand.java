@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.sampling.MdSettings;
 import org.boltzmann4j.bg.sampling.MolecularDynamics;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
                 "Writes OUT/trajectory.dcd, energies.npy (kJ/mol per saved frame), log.csv, final.pdb and checkpoint.b4j.a/.b;",
                 "--resume continues a killed run from its last checkpoint (a killed run loses at most --checkpoint-every-s",
                 "of wall time plus one --save-every interval). With --replicas R, independent replicas",
-                "(seeds S, S+1, ...) run in parallel processes into OUT/replica-000, OUT/replica-001, ..."})
+                "(seeds S, S+1, ...) run in parallel threads of this process into OUT/replica-000, OUT/replica-001, ...;",
+                "each replica is the same whatever --parallel (every Context draws its own Langevin noise)."})
 final class MdCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
 
@@ -85,57 +87,47 @@ final class MdCommand implements Callable<Integer> {
         MolecularSystem molecular = systemOptions.molecular();
         Pdb.Structure structure = systemOptions.structure();
         String source = systemOptions.source();
-        int atoms = structure.topology().atomCount();
-        if (!resume && MolecularDynamics.hasCheckpoint(out))
-            throw new Main.UsageException(out + " already holds a run; use --resume to continue it or another --out");
-        if (replicas > 1) return runReplicas();
-        try {
-            var result = MolecularDynamics.run(molecular.systemXml(), structure.topology(), structure.frames().frame(0), settings, out, resume,
-                    progressListener());
-            System.err.printf("md: %d steps, %d frames in %s (%.1f ns/day)%n", result.step(), result.frames(), out, result.nsPerDay());
+        List<Path> folders = new ArrayList<>();
+        for (int r = 0; r < replicas; r++) folders.add(replicas == 1 ? out : MolecularDynamics.replicaFolder(out, r));
+        for (Path folder : folders)
+            if (!resume && MolecularDynamics.hasCheckpoint(folder))
+                throw new Main.UsageException(folder + " already holds a run; use --resume to continue it or another --out");
+        long[] done = new long[replicas];
+        try (Progress progress = new Progress("md", steps * replicas, "steps")) {
+            IntFunction<MolecularDynamics.Listener> listeners = r -> new MolecularDynamics.Listener() {
+                final String tag = replicas == 1 ? "" : String.format(Locale.ROOT, "replica %03d: ", r);
+
+                @Override
+                public void frame(long step, long total, double potential, double temperature, double nsPerDay) {
+                    synchronized (progress) {
+                        done[r] = step;
+                        progress.stepTo(java.util.Arrays.stream(done).sum(),
+                                String.format(Locale.ROOT, "%s%.1f ns/day, U %.1f kJ/mol, T %.0f K", tag, nsPerDay, potential, temperature));
+                    }
+                }
+
+                @Override
+                public void checkpoint(long step, int frames) {
+                    synchronized (progress) {
+                        progress.note(String.format(Locale.ROOT, "%scheckpoint at step %d, %d frames", tag, step, frames));
+                    }
+                }
+            };
+            String xml = molecular.systemXml();
+            double[] start = structure.frames().frame(0);
+            if (replicas == 1) {
+                var result = MolecularDynamics.run(xml, structure.topology(), start, settings, out, resume, listeners.apply(0));
+                System.err.printf("md: %d steps, %d frames in %s (%.1f ns/day)%n", result.step(), result.frames(), out, result.nsPerDay());
+            } else {
+                var results = MolecularDynamics.runReplicas(xml, structure.topology(), start, settings, replicas, parallel, out, resume, listeners);
+                for (int r = 0; r < replicas; r++)
+                    System.err.printf("md: replica %03d (seed %d): %d steps, %d frames in %s (%.1f ns/day)%n", r, seed + r, results.get(r).step(),
+                            results.get(r).frames(), folders.get(r), results.get(r).nsPerDay());
+            }
         } catch (IllegalArgumentException e) {
             if (e.getMessage().startsWith("the structure has")) throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
             throw e;
-        } finally {
-            if (progress != null) progress.close();
         }
         return 0;
-    }
-
-    private Progress progress;
-
-    private MolecularDynamics.Listener progressListener() {
-        progress = new Progress("md", steps, "steps");
-        return new MolecularDynamics.Listener() {
-            @Override
-            public void frame(long step, long total, double potential, double temperature, double nsPerDay) {
-                progress.stepTo(step, String.format(Locale.ROOT, "%.1f ns/day, U %.1f kJ/mol, T %.0f K", nsPerDay, potential, temperature));
-            }
-
-            @Override
-            public void checkpoint(long step, int frames) {
-                progress.note(String.format(Locale.ROOT, "checkpoint at step %d, %d frames", step, frames));
-            }
-        };
-    }
-
-    /** Replicas run in separate processes ({@link ChildProcesses} says why). */
-    private int runReplicas() throws Exception {
-        List<List<String>> runs = new ArrayList<>();
-        List<String> tags = new ArrayList<>();
-        for (int r = 0; r < replicas; r++) {
-            List<String> args = new ArrayList<>(List.of("md", "--system", systemOptions.system, "--steps", Long.toString(steps), "--dt-ps", Double.toString(dtPs),
-                    "--temperature-k", Double.toString(temperatureK), "--friction-per-ps", Double.toString(frictionPerPs),
-                    "--save-every", Integer.toString(saveEvery), "--seed", Integer.toString(seed + r), "--platform", platform,
-                    "--checkpoint-every-s", Double.toString(checkpointEverySeconds),
-                    "--out", out.resolve(String.format("replica-%03d", r)).toString()));
-            if (systemOptions.pdb != null) args.addAll(List.of("--pdb", systemOptions.pdb.toString()));
-            properties.forEach((k, v) -> args.addAll(List.of("--property", k + "=" + v)));
-            if (minimize) args.add("--minimize");
-            if (resume) args.add("--resume");
-            runs.add(args);
-            tags.add(String.format("[replica %03d] ", r));
-        }
-        return ChildProcesses.runAll(runs, tags, parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors());
     }
 }

@@ -10,9 +10,10 @@ import org.boltzmann4j.openmm.Context;
 
 /**
  * One chain of the hybrid sampler: its state (x, v, forces, U), its moves and their counts, on
- * its own Context (so chains can run in parallel threads). Every random decision draws from a
- * stream derived from (the chain's seed, purpose, move number), so a chain makes the same moves
- * whatever the thread count and across a resume.
+ * its own Context (so chains run in parallel threads). Every random decision draws from a stream
+ * derived from (the chain's seed, purpose, move number), and the Langevin noise from the chain's
+ * own integrator (every Context has its own generator, whose state is in the Context's
+ * checkpoint), so a chain makes the same moves whatever the thread count and across a resume.
  */
 final class Chain implements AutoCloseable {
     final int index;
@@ -21,7 +22,7 @@ final class Chain implements AutoCloseable {
     private final int n3;
     private final long seed;
     private final Context context;
-    private final LangevinSegments langevin;
+    private final boolean langevin;
     private final HamiltonianMonteCarlo hmc;
     ChainFiles files;
     double[] x, v, force;
@@ -36,7 +37,7 @@ final class Chain implements AutoCloseable {
         this.seed = chainSeed(settings.seed(), index);
         this.context = context;
         this.force = new double[n3];
-        this.langevin = settings.local() == LocalMove.LANGEVIN ? new LangevinSegments(context) : null;
+        this.langevin = settings.local() == LocalMove.LANGEVIN;
         this.hmc = settings.local() == LocalMove.HMC ? new HamiltonianMonteCarlo(context, masses, settings.kT(), settings.dtPs(), settings.localSteps()) : null;
     }
 
@@ -76,9 +77,11 @@ final class Chain implements AutoCloseable {
                 accepted = move.move(x, u, force, random).accepted();
                 evaluations += n + 1;
             } else {
-                LangevinSegments.Phase end = langevin.run(x, v, n);
-                x = end.x();
-                v = end.v();
+                context.setPositions(x);
+                context.setVelocities(v);
+                context.step(n);
+                x = context.positions();
+                v = context.velocities();
                 evaluations += n;
                 evaluate(); // U at the segment's end, for the next flow move: one more evaluation
                 accepted = true;
@@ -140,7 +143,7 @@ final class Chain implements AutoCloseable {
         for (long value : new long[] {localMoves, localAccepted, flowMoves, flowAccepted, evaluations, moveCounter, files.movesLines()})
             data.writeLong(value);
         data.writeInt(files.frames());
-        byte[] rng = langevin == null ? new byte[0] : langevin.randomState();
+        byte[] rng = langevin ? context.checkpoint() : new byte[0]; // the integrator's generator state
         data.writeInt(rng.length);
         data.write(rng);
     }
@@ -163,7 +166,7 @@ final class Chain implements AutoCloseable {
         if (length < 0 || length > 1 << 28) throw new IOException("corrupt random state length " + length);
         byte[] rng = new byte[length];
         data.readFully(rng);
-        if (langevin != null) langevin.restoreRandomState(rng);
+        if (langevin && rng.length > 0) context.loadCheckpoint(rng); // positions and velocities are set anew before each segment
         if (x.length != n3 || v.length != n3 || force.length != n3)
             throw new IOException("chain " + index + " has " + x.length / 3 + " atoms, the System " + n3 / 3);
         return new long[] {frames, movesLines};

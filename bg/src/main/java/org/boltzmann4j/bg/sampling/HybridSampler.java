@@ -32,7 +32,8 @@ import org.boltzmann4j.openmm.OpenMMSystem;
  *
  * <p>Random numbers: every decision draws from a stream derived from (seed, chain, purpose,
  * move number) ({@link RandomStreams}), so the same seed gives the same chains whatever the
- * thread count. The Langevin noise comes from each chain's integrator ({@link LangevinSegments}).
+ * thread count. The Langevin noise comes from each chain's own integrator, seeded from the same
+ * derivation; its state is part of the chain's checkpoint.
  */
 public final class HybridSampler {
 

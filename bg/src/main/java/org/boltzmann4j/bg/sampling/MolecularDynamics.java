@@ -10,9 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import org.boltzmann4j.bg.io.AtomicFile;
 import org.boltzmann4j.bg.io.Dcd;
 import org.boltzmann4j.bg.io.DcdWriter;
@@ -93,6 +99,55 @@ public final class MolecularDynamics {
             try (Context context = new Context(system, settings.platform(), settings.properties(), integrator)) {
                 return new Run(context, system.masses(), topology, settings, out, listener).go(start, resume);
             }
+        }
+    }
+
+    /** The folder of replica r of a replica run: {@code out/replica-NNN}. */
+    public static Path replicaFolder(Path out, int replica) {
+        return out.resolve(String.format(Locale.ROOT, "replica-%03d", replica));
+    }
+
+    /**
+     * Runs independent replicas in this process, {@code threads} at a time (0: one per core), one
+     * Context each: replica r has seed {@code settings.seed() + r} and writes
+     * {@link #replicaFolder}, so replica 0 is the run a single {@link #run} with the same settings
+     * makes, and every replica is the same whatever the thread count (each Context draws its own
+     * Langevin noise). All replicas run to the end; the first failure is then thrown.
+     *
+     * @param listeners the listener of each replica (may return null)
+     */
+    public static List<Result> runReplicas(String systemXml, Topology topology, double[] start, MdSettings settings, int replicas,
+            int threads, Path out, boolean resume, IntFunction<Listener> listeners) throws IOException {
+        if (replicas < 1) throw new IllegalArgumentException("--replicas must be >= 1, got " + replicas);
+        if (threads < 0) throw new IllegalArgumentException("--parallel must be >= 0, got " + threads);
+        int width = Math.min(replicas, threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+        ExecutorService pool = Executors.newFixedThreadPool(width);
+        try {
+            List<Future<Result>> futures = new ArrayList<>();
+            for (int r = 0; r < replicas; r++) {
+                int replica = r;
+                futures.add(pool.submit(() -> run(systemXml, topology, start, settings.withSeed(settings.seed() + replica),
+                        replicaFolder(out, replica), resume, listeners == null ? null : listeners.apply(replica))));
+            }
+            List<Result> results = new ArrayList<>();
+            Throwable first = null;
+            for (Future<Result> f : futures) {
+                try {
+                    results.add(f.get());
+                } catch (ExecutionException e) {
+                    if (first == null) first = e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+            if (first instanceof IOException io) throw io;
+            if (first instanceof RuntimeException re) throw re;
+            if (first instanceof Error error) throw error;
+            if (first != null) throw new IllegalStateException(first);
+            return results;
+        } finally {
+            pool.shutdownNow();
         }
     }
 
