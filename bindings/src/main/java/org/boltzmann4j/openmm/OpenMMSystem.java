@@ -119,7 +119,7 @@ public final class OpenMMSystem implements AutoCloseable {
     }
 
     /** The System serialized again by OpenMM's XmlSerializer. */
-    public String toXml() {
+    public synchronized String toXml() {
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment needed = temp.allocate(ValueLayout.JAVA_LONG);
             NativeLibrary.check(b4j_system_to_xml(handle(), MemorySegment.NULL, 0, needed));
