@@ -19,11 +19,12 @@ import picocli.CommandLine.Option;
 
 @Command(name = "md", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Langevin molecular dynamics with OpenMM (LangevinMiddleIntegrator).",
-                "Writes OUT/trajectory.dcd, energies.npy (kJ/mol per saved frame), log.csv, final.pdb and checkpoint.b4j.a/.b;",
-                "--resume continues a killed run from its last checkpoint (a killed run loses at most --checkpoint-every-s",
-                "of wall time plus one --save-every interval). With --replicas R, independent replicas",
-                "(seeds S, S+1, ...) run in parallel threads of this process into OUT/replica-000, OUT/replica-001, ...;",
-                "each replica is the same whatever --parallel (every Context draws its own Langevin noise)."})
+                "Writes OUT/trajectory.dcd, energies.npy (kJ/mol per saved frame), log.csv, final.pdb and checkpoint.b4j.a/.b; "
+                        + "--resume continues a killed run from its last checkpoint, losing at most --checkpoint-every-s of wall time "
+                        + "plus one --save-every interval.",
+                "With --replicas R, independent replicas (seeds S, S+1, ...) run in parallel threads of this process into "
+                        + "OUT/replica-000, OUT/replica-001, ...; each replica is the same whatever --parallel (every Context draws its "
+                        + "own Langevin noise)."})
 final class MdCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
 
