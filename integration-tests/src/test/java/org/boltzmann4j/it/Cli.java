@@ -27,8 +27,7 @@ final class Cli {
         return new Run(code, err.toString());
     }
 
-    /** A child JVM running {@code bg args}, with stderr and stdout to the given file. */
-    static Process start(Path log, String... args) throws IOException {
+    private static List<String> command(String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -38,7 +37,12 @@ final class Cli {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return command;
+    }
+
+    /** A child JVM running {@code bg args}, its stderr and stdout merged into {@link Process#getInputStream()}. */
+    static Process startPiped(String... args) throws IOException {
+        return new ProcessBuilder(command(args)).redirectErrorStream(true).start();
     }
 
     static List<String> files(Path dir) throws IOException {

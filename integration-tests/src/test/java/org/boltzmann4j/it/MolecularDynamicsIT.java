@@ -65,25 +65,37 @@ class MolecularDynamicsIT {
 
     /**
      * A run killed mid-way and resumed ends with the trajectory an uninterrupted run makes: the
-     * Reference platform's checkpoint holds its random state.
+     * Reference platform's checkpoint holds its random state. The kill comes when the run says a
+     * checkpoint with at least 10 frames is on disk (its "checkpoint at step" line), not after a
+     * sleep; checkpoints are taken at every saved frame here so that the run stops mid-way.
      */
     @Test
     void killedRunResumesExactly() throws Exception {
         Path whole = dir.resolve("whole"), killed = dir.resolve("killed");
-        String[] args = {"md", "--system", "aldp-vacuum", "--steps", "30000", "--save-every", "500", "--seed", "5"};
+        String[] args = {"md", "--system", "aldp-vacuum", "--steps", "30000", "--save-every", "500", "--seed", "5", "--checkpoint-every-s", "0"};
         Cli.Run reference = Cli.bg(concat(args, "--out", whole.toString()));
         assertEquals(0, reference.code(), reference.err());
 
-        Process child = Cli.start(dir.resolve("child.log"), concat(args, "--out", killed.toString()));
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (MolecularDynamics.hasCheckpoint(killed)
-                    && MolecularDynamics.checkpointProgress(killed)[0] >= 10) break;
-            Thread.sleep(20);
+        Process child = Cli.startPiped(concat(args, "--out", killed.toString()));
+        StringBuilder childLog = new StringBuilder();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("md: checkpoint at step (\\d+), (\\d+) frames");
+        int signalled = -1;
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = lines.readLine()) != null; ) {
+                childLog.append(l).append('\n');
+                var m = line.matcher(l);
+                if (m.find() && Integer.parseInt(m.group(2)) >= 10) {
+                    signalled = Integer.parseInt(m.group(2));
+                    child.destroyForcibly();
+                    break;
+                }
+            }
+        } finally {
+            child.destroyForcibly().waitFor();
         }
-        child.destroyForcibly().waitFor();
+        assertTrue(signalled >= 10, "the run never signalled a checkpoint of 10 frames: " + childLog);
         long[] progress = MolecularDynamics.checkpointProgress(killed);
-        assertTrue(progress[0] >= 10 && progress[0] < 60, "killed after " + progress[0] + " frames: " + Files.readString(dir.resolve("child.log")));
+        assertTrue(progress[0] >= signalled && progress[0] < 60, "killed after " + progress[0] + " frames: " + childLog);
 
         Cli.Run resumed = Cli.bg(concat(args, "--out", killed.toString(), "--resume"));
         assertEquals(0, resumed.code(), resumed.err());
@@ -124,6 +136,14 @@ class MolecularDynamicsIT {
         assertArrayEquals(Dcd.read(a.resolve("trajectory.dcd")).frames().xyz(), Dcd.read(r.resolve("replica-000/trajectory.dcd")).frames().xyz(), 0.0);
         assertFalse(java.util.Arrays.equals(Dcd.read(r.resolve("replica-000/trajectory.dcd")).frames().xyz(),
                 Dcd.read(r.resolve("replica-001/trajectory.dcd")).frames().xyz()));
+        // replicas run in threads of one process: the same replicas whatever the thread count
+        Path serial = dir.resolve("serial");
+        Cli.Run one = Cli.bg(concat(args, "--out", serial.toString(), "--replicas", "2", "--parallel", "1"));
+        assertEquals(0, one.code(), one.err());
+        for (String replica : List.of("replica-000", "replica-001"))
+            for (String file : List.of("trajectory.dcd", "energies.npy", "final.pdb"))
+                assertArrayEquals(Files.readAllBytes(r.resolve(replica).resolve(file)), Files.readAllBytes(serial.resolve(replica).resolve(file)),
+                        replica + "/" + file + ", 2 threads vs 1");
     }
 
     @Test

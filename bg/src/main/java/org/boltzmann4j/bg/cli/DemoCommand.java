@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
         return d.path("value").isNull() || d.path("value").isMissingNode() ? "unbounded" : String.format("%.2f", d.path("value").asDouble());
     }
 
-    /** The pipeline's progress as the command line shows it: a line per stage, MD output as it comes, bars for training and sampling. */
+    /** The pipeline's progress as the command line shows it: a line per stage, a bar for the MD replicas, bars for training and sampling. */
     private static final class ProgressListener implements AldpPipeline.Listener, AutoCloseable {
         private final PipelinePlan plan;
         private Progress bar;
@@ -116,8 +116,9 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         @Override
-        public void mdLine(String line) {
-            System.err.println(line);
+        public void md(long done, long total, int replica, double nsPerDay) {
+            if (bar == null) bar = new Progress("md", total, "steps");
+            bar.stepTo(done, String.format("replica %d at %.0f ns/day", replica, nsPerDay));
         }
 
         @Override

@@ -2,7 +2,9 @@ package org.boltzmann4j.bg.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,7 +12,13 @@ import org.boltzmann4j.bg.analysis.BackboneDihedrals;
 import org.boltzmann4j.bg.generator.FlowProposal;
 import org.boltzmann4j.bg.generator.MolecularModel;
 import org.boltzmann4j.bg.io.Pdb;
+import org.boltzmann4j.bg.analysis.Dihedral;
+import org.boltzmann4j.bg.analysis.PhiStates;
 import org.boltzmann4j.bg.sampling.HybridSampler;
+import org.boltzmann4j.bg.sampling.HybridSettings;
+import org.boltzmann4j.bg.sampling.HybridSummary;
+import org.boltzmann4j.bg.sampling.LocalMove;
+import org.boltzmann4j.bg.sampling.Observable;
 import org.boltzmann4j.bg.systems.MolecularSystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,8 +75,9 @@ final class HybridCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Chains run in parallel (default: one per core).")
     int threads;
 
-    @Option(names = "--checkpoint-every-s", defaultValue = "0", paramLabel = "SECONDS",
-            description = "Minimum wall time between checkpoints, taken at saved frames (default: ${DEFAULT-VALUE} = at every one).")
+    @Option(names = "--checkpoint-every-s", defaultValue = "60", paramLabel = "SECONDS",
+            description = {"Wall time between checkpoints, taken at the next saved frame (default: ${DEFAULT-VALUE}; 0: at every saved frame).",
+                    "A kill loses at most this much wall time plus one --save-every interval."})
     double checkpointEverySeconds;
 
     @Option(names = "--resume", description = "Continue the run in --out from its checkpoint (same settings; --steps may grow).")
@@ -79,16 +88,12 @@ final class HybridCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HybridSampler.LocalMove move = switch (local) {
-            case "langevin" -> HybridSampler.LocalMove.LANGEVIN;
-            case "hmc" -> HybridSampler.LocalMove.HMC;
-            case "none" -> HybridSampler.LocalMove.NONE;
-            default -> throw new Main.UsageException("--local must be langevin, hmc or none, got " + local);
-        };
-        HybridSampler.Settings settings;
+        HybridSettings settings;
         try {
-            settings = new HybridSampler.Settings(steps, flowEvery, move, localSteps, dtPs, temperatureK, frictionPerPs, saveEvery, chains, seed,
-                    platform, properties, threads, checkpointEverySeconds);
+            settings = HybridSettings.defaults().withSteps(steps).withFlowEvery(flowEvery).withLocal(LocalMove.of(local))
+                    .withLocalSteps(localSteps).withDtPs(dtPs).withTemperatureK(temperatureK).withFrictionPerPs(frictionPerPs)
+                    .withSaveEvery(saveEvery).withChains(chains).withSeed(seed).withPlatform(platform).withProperties(properties)
+                    .withThreads(threads).withCheckpointEverySeconds(checkpointEverySeconds);
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
@@ -107,18 +112,36 @@ final class HybridCommand implements Callable<Integer> {
                         loaded.temperatureK(), temperatureK);
             proposal = new FlowProposal(loaded);
         }
+        // phi of the first residue, recorded after every move; its core-set transitions are counted afterwards (analysis/PhiStates).
         var pairs = BackboneDihedrals.pairs(structure.topology());
-        int[] phi = pairs.isEmpty() ? null : pairs.getFirst().phi().atoms();
+        List<Observable> observables = new ArrayList<>();
+        if (!pairs.isEmpty()) {
+            int[] a = pairs.getFirst().phi().atoms();
+            observables.add(new Observable(PHI_COLUMN, x -> Dihedral.angle(x, 3 * a[0], 3 * a[1], 3 * a[2], 3 * a[3])));
+        }
         try (Progress progress = new Progress("hybrid", steps, "steps")) {
-            var result = HybridSampler.run(molecular.systemXml(), structure.frames().frame(0), proposal, phi, settings, out, resume,
+            var result = HybridSampler.run(molecular.systemXml(), structure.frames().frame(0), proposal, observables, settings, out, resume,
                     (step, total, accepted, moves) -> progress.stepTo(step,
                             moves == 0 ? null : String.format(Locale.ROOT, "flow acceptance %.3f", (double) accepted / moves)));
-            long transitions = result.chains().stream().mapToLong(HybridSampler.ChainSummary::phiTransitions).sum();
-            System.err.printf("hybrid: %d chains x %d steps, %d phi transitions -> %s%n", chains, result.step(), transitions, out.resolve("summary.json"));
+            if (observables.isEmpty()) {
+                System.err.printf("hybrid: %d chains x %d steps -> %s%n", chains, result.step(), out.resolve(HybridSummary.FILE));
+            } else {
+                long[] transitions = new long[chains];
+                for (int c = 0; c < chains; c++)
+                    transitions[c] = PhiStates.transitions(HybridSampler.movesColumn(out, c, PHI_COLUMN), Math.toRadians(PHI_CORE_MARGIN_DEG));
+                HybridSummary.of(settings, result).withCounts("phi_transitions", transitions)
+                        .with("phi_transition_core_margin_deg", PHI_CORE_MARGIN_DEG).write(out);
+                System.err.printf("hybrid: %d chains x %d steps, %d phi transitions -> %s%n", chains, result.step(),
+                        java.util.Arrays.stream(transitions).sum(), out.resolve(HybridSummary.FILE));
+            }
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("the start structure")) throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
             throw e;
         }
         return 0;
     }
+
+    private static final String PHI_COLUMN = "phi_rad";
+    /** Core sets of phi transitions: 20 degrees from phi = 0 and +-180 ({@link PhiStates#transitions}). */
+    private static final long PHI_CORE_MARGIN_DEG = 20;
 }

@@ -75,6 +75,11 @@ public final class Progress implements AutoCloseable {
         stepTo(value, null);
     }
 
+    /** A line for logs (plain mode only: on a terminal the bar says enough). */
+    public void note(String line) {
+        if (plain != null) plain.println(task + ": " + line);
+    }
+
     public long done() {
         return done;
     }

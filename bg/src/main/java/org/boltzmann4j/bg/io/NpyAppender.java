@@ -89,6 +89,20 @@ public final class NpyAppender implements Closeable {
         writeHeader();
     }
 
+    /** Appends several rows at once (their values in C order), rewriting the header once. */
+    public void appendRows(double[] values, int count) throws IOException {
+        if (count < 0 || (long) count * rowValues > values.length)
+            throw new IllegalArgumentException(source + ": " + count + " rows need " + (long) count * rowValues + " values, got " + values.length);
+        if (count == 0) return;
+        ByteBuffer b = ByteBuffer.allocate(8 * rowValues * count).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count * rowValues; i++) b.putDouble(values[i]);
+        b.flip();
+        long position = dataOffset + 8L * rowValues * rows;
+        while (b.hasRemaining()) position += channel.write(b, position);
+        rows += count;
+        writeHeader();
+    }
+
     public int rows() {
         return rows;
     }

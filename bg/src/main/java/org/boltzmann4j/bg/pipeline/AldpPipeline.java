@@ -17,6 +17,7 @@ import org.boltzmann4j.bg.io.Dcd;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.sampling.MdSettings;
+import org.boltzmann4j.bg.sampling.MolecularDynamics;
 import org.boltzmann4j.bg.systems.MolecularSystem;
 import org.boltzmann4j.bg.training.MolecularTraining;
 import org.boltzmann4j.bg.training.Trainer;
@@ -57,8 +58,11 @@ public final class AldpPipeline {
         /** A stage begins; {@code description} says what it does, in a line. */
         default void stage(Stage stage, String description) {}
 
-        /** A line printed by an MD replica (child process output, prefixed with its replica). */
-        default void mdLine(String line) {}
+        /**
+         * MD progress: {@code done} of {@code total} steps summed over the replicas, after a saved
+         * frame of replica {@code replica} at {@code nsPerDay}.
+         */
+        default void md(long done, long total, int replica, double nsPerDay) {}
 
         default void training(Trainer.Progress progress) {}
 
@@ -127,13 +131,23 @@ public final class AldpPipeline {
         listener.stage(Stage.MD, String.format("MD, %d replicas x %d ps (%s, %.0f K, Langevin 1/ps, 1 fs)", plan.replicas(), plan.mdPs(), SYSTEM,
                 TEMPERATURE_K));
         Path md = out.resolve("md");
-        MdSettings settings = new MdSettings(1000L * plan.mdPs(), DT_PS, TEMPERATURE_K, 1, SAVE_EVERY, plan.seed() * 2, "Reference", Map.of(),
-                false, 0);
-        MdReplicas.run(SYSTEM, null, settings, plan.replicas(), Math.min(plan.replicas(), plan.resolvedThreads()), md, true, listener::mdLine);
+        MdSettings settings = MdSettings.defaults().withSteps(1000L * plan.mdPs()).withDtPs(DT_PS).withTemperatureK(TEMPERATURE_K)
+                .withSaveEvery(SAVE_EVERY).withSeed(plan.seed() * 2);
+        MolecularSystem bundled = MolecularSystem.bundled(SYSTEM);
+        Pdb.Structure startStructure = Pdb.parse(bundled.pdb().orElseThrow(), SYSTEM + ".pdb");
+        long[] done = new long[plan.replicas()];
+        long total = settings.steps() * plan.replicas();
+        MolecularDynamics.runReplicas(bundled.systemXml(), startStructure.topology(), startStructure.frames().frame(0), settings, plan.replicas(),
+                Math.min(plan.replicas(), plan.resolvedThreads()), md, true, r -> (step, steps, potential, temperature, nsPerDay) -> {
+                    synchronized (done) {
+                        done[r] = step;
+                        listener.md(java.util.Arrays.stream(done).sum(), total, r, nsPerDay);
+                    }
+                });
         List<Frames> parts = new ArrayList<>();
-        for (int r = 0; r < plan.trainReplicas(); r++) parts.add(Dcd.read(MdReplicas.replicaDir(md, r).resolve("trajectory.dcd")).frames());
+        for (int r = 0; r < plan.trainReplicas(); r++) parts.add(Dcd.read(MolecularDynamics.replicaFolder(md, r).resolve("trajectory.dcd")).frames());
         Frames training = Frames.concat(parts);
-        Frames reference = Dcd.read(MdReplicas.replicaDir(md, plan.trainReplicas()).resolve("trajectory.dcd")).frames();
+        Frames reference = Dcd.read(MolecularDynamics.replicaFolder(md, plan.trainReplicas()).resolve("trajectory.dcd")).frames();
         double mdSeconds = seconds(start);
 
         // 2. Train.
@@ -142,8 +156,8 @@ public final class AldpPipeline {
         trainingPlan = trainingPlan.withBatchSize(Math.max(2, Math.min(trainingPlan.batchSize(), training.frames() * 9 / 10)));
         listener.stage(Stage.TRAINING, String.format("training %s, %d steps on %d MD frames", trainingPlan.by(), trainingPlan.steps(), training.frames()));
         long t1 = System.nanoTime();
-        MolecularSystem system = MolecularSystem.bundled(SYSTEM);
-        Pdb.Structure structure = Pdb.parse(system.pdb().orElseThrow(), SYSTEM + ".pdb");
+        MolecularSystem system = bundled;
+        Pdb.Structure structure = startStructure;
         MolecularModel model = MolecularModel.create(system.name(), system.systemXml(), structure, SYSTEM + ".pdb", plan.flow(), training,
                 TEMPERATURE_K);
         MolecularTraining.Result trained = MolecularTraining.train(model, training, trainingPlan, "Reference", plan.threads(), out.resolve("model"),

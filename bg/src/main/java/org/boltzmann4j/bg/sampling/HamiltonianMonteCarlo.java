@@ -42,12 +42,8 @@ public final class HamiltonianMonteCarlo {
 
     /** One move from state (x, u, force); on acceptance they are overwritten with the new state. */
     public Outcome move(double[] x, double[] u, double[] force, RandomGenerator random) {
-        double k0 = 0;
-        for (int i = 0; i < n3; i++) {
-            double m = masses[i / 3];
-            v[i] = m > 0 ? Math.sqrt(kT / m) * random.nextGaussian() : 0;
-            k0 += 0.5 * m * v[i] * v[i];
-        }
+        MaxwellBoltzmann.draw(masses, kT, random, v);
+        double k0 = MaxwellBoltzmann.kineticEnergy(masses, v);
         double[] half = new double[n3];
         for (int i = 0; i < n3; i++) {
             double m = masses[i / 3];

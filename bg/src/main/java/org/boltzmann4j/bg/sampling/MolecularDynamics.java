@@ -1,6 +1,5 @@
 package org.boltzmann4j.bg.sampling;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
@@ -9,20 +8,27 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import org.boltzmann4j.bg.io.AtomicFile;
-import org.boltzmann4j.bg.io.CheckpointSlots;
 import org.boltzmann4j.bg.io.Dcd;
 import org.boltzmann4j.bg.io.DcdWriter;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.MolecularFileException;
 import org.boltzmann4j.bg.io.NpyAppender;
 import org.boltzmann4j.bg.io.Pdb;
+import org.boltzmann4j.bg.io.RunCheckpoint;
 import org.boltzmann4j.bg.io.Topology;
+import org.boltzmann4j.bg.random.RandomStreams;
 import org.boltzmann4j.openmm.Context;
 import org.boltzmann4j.openmm.Integrator;
 import org.boltzmann4j.openmm.OpenMMSystem;
@@ -37,15 +43,19 @@ import org.boltzmann4j.openmm.OpenMMSystem;
  *   <li>{@code energies.npy}: potential energy of each saved frame, kJ/mol, float64;
  *   <li>{@code log.csv}: step, time_ps, potential_kjmol, kinetic_kjmol, temperature_k,
  *       speed_ns_per_day, a line per saved frame;
+ *   <li>energies and log lines reach their files at least every {@link #OUTPUT_FLUSH_SECONDS} s of
+ *       wall time, at every checkpoint and at the end (a write per frame would cost as much as a
+ *       percent of a small molecule's MD); the trajectory gets each frame as it is saved;
  *   <li>{@code final.pdb}: the last configuration;
- *   <li>{@code checkpoint.b4j.a}, {@code .b}: OpenMM's checkpoint plus the run's progress, in two
- *       slots written in turn (see {@link CheckpointSlots}),
- *       atomically, from which {@code resume} continues.
+ *   <li>{@code checkpoint.b4j.a}, {@code .b}: OpenMM's checkpoint plus the run's progress
+ *       ({@link RunCheckpoint}), taken at a saved frame once {@code checkpointEverySeconds} of
+ *       wall time have passed since the last one, and at the end.
  * </ul>
  *
  * A killed run resumed with the same settings continues from its last checkpoint: trajectory,
  * energies and log are cut back to the checkpoint's frame count, so they stay consistent; on the
  * Reference platform the resumed trajectory is the one an uninterrupted run would have made.
+ * Initial velocities are a {@link MaxwellBoltzmann} draw from the seed.
  */
 public final class MolecularDynamics {
     public static final String TRAJECTORY = "trajectory.dcd";
@@ -53,14 +63,18 @@ public final class MolecularDynamics {
     public static final String LOG = "log.csv";
     public static final String FINAL_PDB = "final.pdb";
     public static final String CHECKPOINT = "checkpoint.b4j";
-    private static final String CHECKPOINT_MAGIC = "boltzmann4j-md-checkpoint";
-    private static final int CHECKPOINT_VERSION = 1;
+    static final String CHECKPOINT_FORMAT = "boltzmann4j-md-checkpoint";
+    static final int CHECKPOINT_VERSION = 1;
+    /** Longest wall time energies and log lines wait in memory before they are written. */
+    public static final double OUTPUT_FLUSH_SECONDS = 1;
     private static final String LOG_HEADER = "step,time_ps,potential_kjmol,kinetic_kjmol,temperature_k,speed_ns_per_day";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What a run reports after every saved frame. */
+    /** What a run reports after every saved frame, and after every checkpoint. */
     public interface Listener {
         void frame(long step, long totalSteps, double potentialKjMol, double temperatureK, double nsPerDay);
+
+        /** A checkpoint holding {@code frames} frames is on disk: a kill from now on loses none of them. */
+        default void checkpoint(long step, int frames) {}
     }
 
     /** Frames written in all, the final step, and the mean ns/day of the MD segments of this call. */
@@ -83,13 +97,63 @@ public final class MolecularDynamics {
             if (start.length != atoms * 3) throw new IllegalArgumentException("start positions hold " + start.length / 3 + " atoms, the System has " + atoms);
             Integrator integrator = Integrator.langevinMiddle(settings.temperatureK(), settings.frictionPerPs(), settings.dtPs(), settings.seed());
             try (Context context = new Context(system, settings.platform(), settings.properties(), integrator)) {
-                return new Run(context, topology, settings, out, listener).go(start, resume);
+                return new Run(context, system.masses(), topology, settings, out, listener).go(start, resume);
             }
+        }
+    }
+
+    /** The folder of replica r of a replica run: {@code out/replica-NNN}. */
+    public static Path replicaFolder(Path out, int replica) {
+        return out.resolve(String.format(Locale.ROOT, "replica-%03d", replica));
+    }
+
+    /**
+     * Runs independent replicas in this process, {@code threads} at a time (0: one per core), one
+     * Context each: replica r has seed {@code settings.seed() + r} and writes
+     * {@link #replicaFolder}, so replica 0 is the run a single {@link #run} with the same settings
+     * makes, and every replica is the same whatever the thread count (each Context draws its own
+     * Langevin noise). All replicas run to the end; the first failure is then thrown.
+     *
+     * @param listeners the listener of each replica (may return null)
+     */
+    public static List<Result> runReplicas(String systemXml, Topology topology, double[] start, MdSettings settings, int replicas,
+            int threads, Path out, boolean resume, IntFunction<Listener> listeners) throws IOException {
+        if (replicas < 1) throw new IllegalArgumentException("--replicas must be >= 1, got " + replicas);
+        if (threads < 0) throw new IllegalArgumentException("--parallel must be >= 0, got " + threads);
+        int width = Math.min(replicas, threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+        ExecutorService pool = Executors.newFixedThreadPool(width);
+        try {
+            List<Future<Result>> futures = new ArrayList<>();
+            for (int r = 0; r < replicas; r++) {
+                int replica = r;
+                futures.add(pool.submit(() -> run(systemXml, topology, start, settings.withSeed(settings.seed() + replica),
+                        replicaFolder(out, replica), resume, listeners == null ? null : listeners.apply(replica))));
+            }
+            List<Result> results = new ArrayList<>();
+            Throwable first = null;
+            for (Future<Result> f : futures) {
+                try {
+                    results.add(f.get());
+                } catch (ExecutionException e) {
+                    if (first == null) first = e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+            if (first instanceof IOException io) throw io;
+            if (first instanceof RuntimeException re) throw re;
+            if (first instanceof Error error) throw error;
+            if (first != null) throw new IllegalStateException(first);
+            return results;
+        } finally {
+            pool.shutdownNow();
         }
     }
 
     private static final class Run {
         final Context context;
+        final double[] masses;
         final Topology topology;
         final MdSettings s;
         final Path out;
@@ -100,10 +164,15 @@ public final class MolecularDynamics {
         BufferedWriter log;
         DcdWriter dcd;
         long lastCheckpointNs;
-        CheckpointSlots slots;
+        long lastFlushNs;
+        RunCheckpoint checkpoints;
+        double[] pendingEnergies = new double[64];
+        int pending;
+        final StringBuilder pendingLog = new StringBuilder();
 
-        Run(Context context, Topology topology, MdSettings settings, Path out, Listener listener) {
+        Run(Context context, double[] masses, Topology topology, MdSettings settings, Path out, Listener listener) {
             this.context = context;
+            this.masses = masses;
             this.topology = topology;
             this.s = settings;
             this.out = out;
@@ -120,20 +189,19 @@ public final class MolecularDynamics {
                 Files.createDirectories(out);
                 context.setPositions(start);
                 if (s.minimize()) context.minimize(10.0, 0);
-                context.setVelocitiesToTemperature(s.temperatureK(), s.seed());
+                context.setVelocities(MaxwellBoltzmann.draw(masses, s.kT(), RandomStreams.of(s.seed(), RandomStreams.START_VELOCITIES, 0)));
                 context.setTime(0, 0);
                 step = 0;
                 dcd = DcdWriter.create(out.resolve(TRAJECTORY), atoms, false, new Dcd.Timing(s.saveEvery(), s.saveEvery(), s.dtPs()));
                 energies = NpyAppender.create(out.resolve(ENERGIES));
                 AtomicFile.writeString(out.resolve(LOG), LOG_HEADER + "\n");
-                CheckpointSlots.delete(out, CHECKPOINT);
             }
-            slots = CheckpointSlots.open(out, CHECKPOINT);
+            checkpoints = RunCheckpoint.open(out, CHECKPOINT, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, !resume);
             log = Files.newBufferedWriter(out.resolve(LOG), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             double mdSeconds = 0;
             long mdSteps = 0;
             try {
-                lastCheckpointNs = System.nanoTime();
+                lastCheckpointNs = lastFlushNs = System.nanoTime();
                 while (step < s.steps()) {
                     int n = (int) Math.min(s.saveEvery() - step % s.saveEvery(), s.steps() - step);
                     long t0 = System.nanoTime();
@@ -147,7 +215,7 @@ public final class MolecularDynamics {
                 checkpoint(step, true);
                 Pdb.write(out.resolve(FINAL_PDB), topology, Frames.single(context.positions()));
             } finally {
-                slots.close();
+                checkpoints.close();
                 log.close();
                 if (dcd != null) dcd.close();
                 if (energies != null) energies.close();
@@ -160,12 +228,14 @@ public final class MolecularDynamics {
             Context.State state = context.state();
             double[] x = context.positions();
             dcd.write(x);
-            energies.append(state.potentialKjMol());
+            if (pending == pendingEnergies.length) pendingEnergies = Arrays.copyOf(pendingEnergies, 2 * pending);
+            pendingEnergies[pending++] = state.potentialKjMol();
             double temperature = 2 * state.kineticKjMol() / (dof * org.boltzmann4j.bg.energy.ThermalEnergy.MOLAR_GAS_CONSTANT_KJ_MOL_K);
-            log.write(String.format(java.util.Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.4f,%.3f%n", step, state.timePs(), state.potentialKjMol(),
+            pendingLog.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.4f,%.3f%n", step, state.timePs(), state.potentialKjMol(),
                     state.kineticKjMol(), temperature, nsPerDay));
-            log.flush();
-            if (s.checkpointEverySeconds() == 0 || System.nanoTime() - lastCheckpointNs >= s.checkpointEverySeconds() * 1e9) {
+            if (System.nanoTime() - lastFlushNs >= OUTPUT_FLUSH_SECONDS * 1e9) flushOutputs();
+            boolean last = step >= s.steps(); // the run's final, durable checkpoint follows
+            if (!last && (s.checkpointEverySeconds() == 0 || System.nanoTime() - lastCheckpointNs >= s.checkpointEverySeconds() * 1e9)) {
                 checkpoint(step, false);
             }
             if (listener != null) listener.frame(step, s.steps(), state.potentialKjMol(), temperature, nsPerDay);
@@ -175,52 +245,53 @@ public final class MolecularDynamics {
          * The checkpoint records how many frames the trajectory, energies and log hold; a resume
          * cuts them back to that. Checkpoints during the run are atomic but not forced to disk (a
          * forced write costs milliseconds, as much as hundreds of MD steps of a small molecule): a
-         * killed process loses at most one save interval, a power cut what the OS had not written.
+         * killed process loses what came after the last one, a power cut what the OS had not written.
          */
+        /** Writes the energies and log lines held in memory. */
+        void flushOutputs() throws IOException {
+            energies.appendRows(pendingEnergies, pending);
+            pending = 0;
+            log.append(pendingLog);
+            pendingLog.setLength(0);
+            log.flush();
+            lastFlushNs = System.nanoTime();
+        }
+
         void checkpoint(long step, boolean durable) throws IOException {
+            flushOutputs(); // the files must hold the checkpoint's frames before it says so
             int frames = energies.rows();
-            ObjectNode meta = JSON.createObjectNode();
-            meta.put("format", CHECKPOINT_MAGIC).put("version", CHECKPOINT_VERSION).put("step", step).put("frames", frames)
+            ObjectNode meta = checkpoints.header().put("step", step).put("frames", frames)
                     .put("atoms", atoms).put("dt_ps", s.dtPs()).put("temperature_k", s.temperatureK())
                     .put("friction_per_ps", s.frictionPerPs()).put("save_every", s.saveEvery()).put("seed", s.seed())
                     .put("platform", context.platformName());
-            byte[] json = JSON.writeValueAsBytes(meta);
             byte[] openmm = context.checkpoint();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(4 + openmm.length);
             try (DataOutputStream data = new DataOutputStream(bytes)) {
-                data.writeInt(json.length);
-                data.write(json);
                 data.writeInt(openmm.length);
                 data.write(openmm);
             }
-            slots.write(bytes.toByteArray(), durable);
+            checkpoints.write(meta, bytes.toByteArray(), durable);
             lastCheckpointNs = System.nanoTime();
+            if (listener != null) listener.checkpoint(step, frames);
         }
 
         long restore() throws IOException {
-            Path file = out.resolve(CHECKPOINT);
-            byte[] record = readCheckpoint(out);
-            ObjectNode meta;
+            RunCheckpoint.Saved saved = RunCheckpoint.read(out, CHECKPOINT, CHECKPOINT_FORMAT, CHECKPOINT_VERSION);
             byte[] openmm;
-            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(record))) {
-                byte[] json = new byte[in.readInt()];
-                in.readFully(json);
-                meta = (ObjectNode) JSON.readTree(json);
+            try (DataInputStream in = saved.bodyStream()) {
                 openmm = new byte[in.readInt()];
                 in.readFully(openmm);
             } catch (IOException | RuntimeException e) {
-                throw new MolecularFileException(file, "not a readable checkpoint (" + e.getMessage() + ")", e);
+                throw saved.corrupt(e);
             }
-            if (!CHECKPOINT_MAGIC.equals(meta.path("format").asText()) || meta.path("version").asInt() != CHECKPOINT_VERSION)
-                throw new MolecularFileException(file, "not a boltzmann4j MD checkpoint of version " + CHECKPOINT_VERSION);
-            mismatch(file, "atoms", meta.path("atoms").asInt() == atoms, meta.path("atoms").asInt(), atoms);
-            mismatch(file, "--dt-ps", meta.path("dt_ps").asDouble() == s.dtPs(), meta.path("dt_ps").asDouble(), s.dtPs());
-            mismatch(file, "--temperature-k", meta.path("temperature_k").asDouble() == s.temperatureK(), meta.path("temperature_k").asDouble(), s.temperatureK());
-            mismatch(file, "--friction-per-ps", meta.path("friction_per_ps").asDouble() == s.frictionPerPs(), meta.path("friction_per_ps").asDouble(), s.frictionPerPs());
-            mismatch(file, "--save-every", meta.path("save_every").asInt() == s.saveEvery(), meta.path("save_every").asInt(), s.saveEvery());
-            mismatch(file, "--seed", meta.path("seed").asInt() == s.seed(), meta.path("seed").asInt(), s.seed());
-            int frames = meta.path("frames").asInt();
-            long step = meta.path("step").asLong();
+            saved.requireSame("atoms", "atoms", atoms);
+            saved.requireSame("dt_ps", "--dt-ps", s.dtPs());
+            saved.requireSame("temperature_k", "--temperature-k", s.temperatureK());
+            saved.requireSame("friction_per_ps", "--friction-per-ps", s.frictionPerPs());
+            saved.requireSame("save_every", "--save-every", s.saveEvery());
+            saved.requireSame("seed", "--seed", s.seed());
+            int frames = saved.header().path("frames").asInt();
+            long step = saved.header().path("step").asLong();
             context.loadCheckpoint(openmm);
             energies = NpyAppender.append(out.resolve(ENERGIES), frames);
             dcd = DcdWriter.append(out.resolve(TRAJECTORY), atoms, frames);
@@ -230,38 +301,16 @@ public final class MolecularDynamics {
             AtomicFile.writeString(out.resolve(LOG), String.join("\n", lines.subList(0, frames + 1)) + "\n");
             return step;
         }
-
-        static void mismatch(Path file, String what, boolean same, Object was, Object now) {
-            if (!same) throw new IllegalArgumentException(file + ": the run was made with " + what + " " + was + ", not " + now + "; resume with the same settings");
-        }
-    }
-
-    /** The newest checkpoint record of a run folder; errors say whether there is none or it is corrupt. */
-    private static byte[] readCheckpoint(Path out) throws IOException {
-        byte[] record = CheckpointSlots.readLatest(out, CHECKPOINT);
-        if (record != null) return record;
-        Path file = out.resolve(CHECKPOINT);
-        if (Files.exists(out.resolve(CHECKPOINT + ".a")) || Files.exists(out.resolve(CHECKPOINT + ".b")))
-            throw new MolecularFileException(file, "no intact checkpoint record (both slots corrupt)");
-        throw new NoSuchFileException(file.toString(), null, "no checkpoint to resume from");
     }
 
     /** Whether a run folder holds a checkpoint (a run to resume). */
     public static boolean hasCheckpoint(Path out) throws IOException {
-        return CheckpointSlots.exists(out, CHECKPOINT);
+        return RunCheckpoint.exists(out, CHECKPOINT);
     }
 
     /** Reads the run folder's saved frame count and last step from its checkpoint (for tools and tests). */
     public static long[] checkpointProgress(Path out) throws IOException {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(readCheckpoint(out)))) {
-            byte[] json = new byte[in.readInt()];
-            in.readFully(json);
-            var meta = JSON.readTree(json);
-            return new long[] {meta.path("frames").asLong(), meta.path("step").asLong()};
-        }
-    }
-
-    static double[] copy(double[] a) {
-        return Arrays.copyOf(a, a.length);
+        var header = RunCheckpoint.read(out, CHECKPOINT, CHECKPOINT_FORMAT, CHECKPOINT_VERSION).header();
+        return new long[] {header.path("frames").asLong(), header.path("step").asLong()};
     }
 }

@@ -2,6 +2,7 @@ package org.boltzmann4j.bg.training;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.boltzmann4j.bg.random.RandomStreams;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -11,6 +11,7 @@ import java.util.Objects;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.generator.BoltzmannGenerator;
 import org.boltzmann4j.bg.io.MolecularFileException;
+import org.boltzmann4j.bg.random.RandomStreams;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

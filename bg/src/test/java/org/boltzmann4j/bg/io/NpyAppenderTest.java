@@ -32,6 +32,21 @@ class NpyAppenderTest {
         assertArrayEquals(Files.readAllBytes(plain), ours);
     }
 
+    /** Several rows at once (the part of the buffer past {@code count} is not written) equal the same rows one by one. */
+    @Test
+    void rowsAppendedTogetherEqualRowsAppendedOneByOne() throws Exception {
+        Path together = dir.resolve("together.npy"), single = dir.resolve("single.npy");
+        try (NpyAppender a = NpyAppender.create(together, 2); NpyAppender b = NpyAppender.create(single, 2)) {
+            a.appendRows(new double[] {1, 2, 3, 4, 99, 99}, 2);
+            a.appendRows(new double[0], 0);
+            a.appendRows(new double[] {5, 6}, 1);
+            for (int i = 1; i <= 6; i += 2) b.append(i, i + 1);
+            assertEquals(3, a.rows());
+            assertThrows(IllegalArgumentException.class, () -> a.appendRows(new double[] {1, 2, 3}, 2));
+        }
+        assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(together));
+    }
+
     @Test
     void reopenKeepsTheGivenRowsAndAppends() throws Exception {
         Path file = dir.resolve("e.npy");

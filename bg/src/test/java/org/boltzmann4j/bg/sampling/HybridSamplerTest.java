@@ -89,8 +89,15 @@ class HybridSamplerTest {
         return new Check(chi2 / tau, quantile, tau, total);
     }
 
-    static HybridSampler.Settings settings(HybridSampler.LocalMove local, int flowEvery, long steps, int saveEvery, int chains) {
-        return new HybridSampler.Settings(steps, flowEvery, local, 10, 0.002, 300, 1, saveEvery, chains, 2024, "Reference", Map.of(), 2, 60);
+    static HybridSettings settings(LocalMove local, int flowEvery, long steps, int saveEvery, int chains) {
+        return HybridSettings.defaults().withSteps(steps).withFlowEvery(flowEvery).withLocal(local).withLocalSteps(10).withDtPs(0.002)
+                .withSaveEvery(saveEvery).withChains(chains).withSeed(2024).withThreads(2).withCheckpointEverySeconds(60);
+    }
+
+    /** The Langevin runs below: segments of 50 steps, a flow move and a frame every 100 steps, 3 chains, seed 7. */
+    static HybridSettings langevin(long steps, int threads) {
+        return HybridSettings.defaults().withSteps(steps).withFlowEvery(100).withLocal(LocalMove.LANGEVIN).withLocalSteps(50).withDtPs(0.002)
+                .withSaveEvery(100).withChains(3).withSeed(7).withThreads(threads).withCheckpointEverySeconds(0);
     }
 
     /** A Gaussian covering both wells: a poor but valid proposal (acceptance well below 1). */
@@ -101,8 +108,8 @@ class HybridSamplerTest {
     @Test
     void flowOnlyChainsSampleTheBoltzmannMarginal() throws Exception {
         Path out = dir.resolve("flow");
-        var result = HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, proposal(), null,
-                settings(HybridSampler.LocalMove.NONE, 10, 200_000, 10, 4), out, false, null);
+        var result = HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, proposal(), List.of(),
+                settings(LocalMove.NONE, 10, 200_000, 10, 4), out, false, null);
         Check check = check(out, 4);
         assertTrue(check.chi2OverTau() < check.quantile(), check.toString());
         var summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
@@ -114,8 +121,8 @@ class HybridSamplerTest {
     @Test
     void hmcChainsSampleTheBoltzmannMarginal() throws Exception {
         Path out = dir.resolve("hmc");
-        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, null, null,
-                settings(HybridSampler.LocalMove.HMC, 0, 400_000, 50, 4), out, false, null);
+        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, null, List.of(),
+                settings(LocalMove.HMC, 0, 400_000, 50, 4), out, false, null);
         Check check = check(out, 4);
         assertTrue(check.chi2OverTau() < check.quantile(), check.toString());
         var summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
@@ -126,8 +133,8 @@ class HybridSamplerTest {
     @Test
     void hybridHmcAndFlowSampleTheBoltzmannMarginal() throws Exception {
         Path out = dir.resolve("hybrid");
-        HybridSampler.run(xml(), new double[] {0.1, 0, 0}, proposal(), null,
-                settings(HybridSampler.LocalMove.HMC, 50, 400_000, 50, 4), out, false, null);
+        HybridSampler.run(xml(), new double[] {0.1, 0, 0}, proposal(), List.of(),
+                settings(LocalMove.HMC, 50, 400_000, 50, 4), out, false, null);
         Check check = check(out, 4);
         assertTrue(check.chi2OverTau() < check.quantile(), check.toString());
     }
@@ -151,8 +158,8 @@ class HybridSamplerTest {
                 return new double[n];
             }
         };
-        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, uniformLogQ, null,
-                settings(HybridSampler.LocalMove.NONE, 10, 200_000, 10, 4), out, false, null);
+        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, uniformLogQ, List.of(),
+                settings(LocalMove.NONE, 10, 200_000, 10, 4), out, false, null);
         Check check = check(out, 4);
         assertTrue(check.chi2OverTau() > check.quantile(), check.toString());
     }
@@ -160,18 +167,15 @@ class HybridSamplerTest {
     @Test
     void langevinChainsAreReproducibleAndResumeExactly() throws Exception {
         Path a = dir.resolve("a"), b = dir.resolve("b"), c = dir.resolve("c");
-        var s = new HybridSampler.Settings(4000, 100, HybridSampler.LocalMove.LANGEVIN, 50, 0.002, 300, 1, 100, 3, 7, "Reference", Map.of(), 3, 0);
-        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, proposal(), null, s, a, false, null);
-        var one = new HybridSampler.Settings(4000, 100, HybridSampler.LocalMove.LANGEVIN, 50, 0.002, 300, 1, 100, 3, 7, "Reference", Map.of(), 1, 0);
-        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, proposal(), null, one, b, false, null);
+        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, proposal(), List.of(), langevin(4000, 3), a, false, null);
+        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, proposal(), List.of(), langevin(4000, 1), b, false, null);
         for (int k = 0; k < 3; k++) {
             String t = String.format("chain-%03d/trajectory.dcd", k);
             assertArrayEquals(Files.readAllBytes(a.resolve(t)), Files.readAllBytes(b.resolve(t)), "chain " + k + ", 3 threads vs 1");
         }
         // half the run, then resumed to the end: the same chains
-        var half = new HybridSampler.Settings(2000, 100, HybridSampler.LocalMove.LANGEVIN, 50, 0.002, 300, 1, 100, 3, 7, "Reference", Map.of(), 3, 0);
-        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, proposal(), null, half, c, false, null);
-        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, proposal(), null, s, c, true, null);
+        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, proposal(), List.of(), langevin(2000, 3), c, false, null);
+        HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, proposal(), List.of(), langevin(4000, 3), c, true, null);
         for (int k = 0; k < 3; k++) {
             String chain = String.format("chain-%03d/", k);
             assertArrayEquals(Dcd.read(a.resolve(chain + "trajectory.dcd")).frames().xyz(), Dcd.read(c.resolve(chain + "trajectory.dcd")).frames().xyz(), 0.0);
@@ -179,8 +183,33 @@ class HybridSamplerTest {
             assertEquals(Files.readAllLines(a.resolve(chain + "moves.csv")), Files.readAllLines(c.resolve(chain + "moves.csv")));
         }
         List<String> moves = Files.readAllLines(a.resolve("chain-000/moves.csv"));
-        assertEquals(HybridSampler.MOVES_HEADER, moves.getFirst());
+        assertEquals("step,move,accepted,du_kjmol,dlogq", moves.getFirst());
         assertEquals(80 + 40, moves.size() - 1); // 80 Langevin segments of 50 steps, 40 flow moves
+    }
+
+    /**
+     * An observable is a column of moves.csv, computed from the configuration after each move: at
+     * a saved step the last move's value is the saved frame's (here x in nm, so the DCD's float32
+     * Angstrom rounding bounds the difference); counts computed from it afterwards join the summary.
+     */
+    @Test
+    void observablesAreRecordedPerMoveAndCountsJoinTheSummary() throws Exception {
+        Path out = dir.resolve("observed");
+        List<Observable> x = List.of(new Observable("x_nm", c -> c[0]));
+        var settings = langevin(2000, 2);
+        var result = HybridSampler.run(xml(), new double[] {-0.1, 0, 0}, proposal(), x, settings, out, false, null);
+        List<String> lines = Files.readAllLines(out.resolve("chain-001/moves.csv"));
+        assertEquals("step,move,accepted,du_kjmol,dlogq,x_nm", lines.getFirst());
+        double[] column = HybridSampler.movesColumn(out, 1, "x_nm");
+        assertEquals(lines.size() - 1, column.length);
+        var frames = Dcd.read(out.resolve("chain-001/trajectory.dcd")).frames();
+        // per 100 steps: 2 Langevin segments and a flow move, the flow move last
+        for (int f = 0; f < frames.frames(); f++) assertEquals(frames.get(f, 0, 0), column[3 * f + 2], 1e-6, "frame " + f);
+        HybridSummary.of(settings, result).withCounts("sign_changes", new long[] {1, 2, 3}).write(out);
+        var summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals(6, summary.path("sign_changes").asLong());
+        assertEquals(2, summary.path("per_chain").get(1).path("sign_changes").asLong());
+        assertEquals(6e6 / summary.path("energy_evaluations").asLong(), summary.path("sign_changes_per_million_evaluations").asDouble(), 1e-12);
     }
 
     @Test
