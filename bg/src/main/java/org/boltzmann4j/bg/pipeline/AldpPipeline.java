@@ -135,13 +135,13 @@ public final class AldpPipeline {
                 .withSaveEvery(SAVE_EVERY).withSeed(plan.seed() * 2);
         MolecularSystem bundled = MolecularSystem.bundled(SYSTEM);
         Pdb.Structure startStructure = Pdb.parse(bundled.pdb().orElseThrow(), SYSTEM + ".pdb");
-        long[] done = new long[plan.replicas()];
+        long[] mdDone = new long[plan.replicas()];
         long total = settings.steps() * plan.replicas();
         MolecularDynamics.runReplicas(bundled.systemXml(), startStructure.topology(), startStructure.frames().frame(0), settings, plan.replicas(),
                 Math.min(plan.replicas(), plan.resolvedThreads()), md, true, r -> (step, steps, potential, temperature, nsPerDay) -> {
-                    synchronized (done) {
-                        done[r] = step;
-                        listener.md(java.util.Arrays.stream(done).sum(), total, r, nsPerDay);
+                    synchronized (mdDone) {
+                        mdDone[r] = step;
+                        listener.md(java.util.Arrays.stream(mdDone).sum(), total, r, nsPerDay);
                     }
                 });
         List<Frames> parts = new ArrayList<>();
