@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.boltzmann4j.bg.analysis.Dihedral;
 import org.boltzmann4j.bg.analysis.PhiStates;
 import org.boltzmann4j.bg.io.AtomicFile;
 import org.boltzmann4j.bg.io.CheckpointSlots;
@@ -404,7 +403,7 @@ public final class HybridSampler {
         }
 
         void record(long at, String move, boolean accepted, double du, double dlogq) throws IOException {
-            String phi = phiAtoms == null ? "" : String.format(Locale.ROOT, "%.6f", Dihedral.angle(x, 3 * phiAtoms[0], 3 * phiAtoms[1], 3 * phiAtoms[2], 3 * phiAtoms[3]));
+            String phi = phiAtoms == null ? "" : String.format(Locale.ROOT, "%.6f", org.boltzmann4j.bg.coordinates.DihedralAngle.of(x, 3 * phiAtoms[0], 3 * phiAtoms[1], 3 * phiAtoms[2], 3 * phiAtoms[3]));
             moves.write(String.format(Locale.ROOT, "%d,%s,%d,%.6f,%s,%s%n", at, move, accepted ? 1 : 0, du,
                     Double.isNaN(dlogq) ? "" : String.format(Locale.ROOT, "%.6f", dlogq), phi));
             movesLines++;
