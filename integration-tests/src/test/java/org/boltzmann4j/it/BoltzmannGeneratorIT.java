@@ -173,6 +173,26 @@ class BoltzmannGeneratorIT {
         Cli.Run noData = Cli.bg("train", "--system", "aldp-implicit", "--by", "example", "--steps", "5", "--out", dir.resolve("m3").toString());
         assertEquals(2, noData.code());
         assertTrue(noData.err().contains("--data is required"), noData.err());
+
+        // a NaN at an atom no dihedral uses (a hydrogen, atom 0, of frame 12): every reader of coordinates refuses it, naming both
+        org.boltzmann4j.bg.io.Frames md = Dcd.read(data).frames();
+        double[] xyz = md.xyz().clone();
+        xyz[(12 * 22) * 3] = Double.NaN;
+        Path nan = dir.resolve("nan-frame.npy");
+        Npy.write(nan, xyz, md.frames(), 22, 3);
+        String expected = "nan-frame.npy: non-finite coordinate in frame 12, atom 0 (counted from 0): x = NaN";
+        Cli.Run train = Cli.bg("train", "--system", "aldp-implicit", "--data", nan.toString(), "--steps", "5", "--out", dir.resolve("m4").toString());
+        assertEquals(1, train.code());
+        assertEquals(1, train.lines().size(), train.err());
+        assertTrue(train.err().contains(expected), train.err());
+        Path fewSamples = dir.resolve("few-samples"); // finite samples (the first 5 MD frames), so that only the reference is wrong
+        new org.boltzmann4j.bg.generator.SampleSet(new org.boltzmann4j.bg.io.Frames(5, 22, java.util.Arrays.copyOf(md.xyz(), 5 * 66)),
+                new double[5], new double[5], new double[5]).write(fewSamples);
+        Cli.Run evaluate = Cli.bg("evaluate", "--model", model.toString(), "--samples", fewSamples.toString(), "--reference", nan.toString(),
+                "--out", dir.resolve("nan-report").toString());
+        assertEquals(1, evaluate.code());
+        assertEquals(1, evaluate.lines().size(), evaluate.err());
+        assertTrue(evaluate.err().contains(expected), evaluate.err());
     }
 
     @Test

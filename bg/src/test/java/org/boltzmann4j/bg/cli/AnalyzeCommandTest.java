@@ -226,7 +226,18 @@ class AnalyzeCommandTest {
         Npy.write(broken, xyz, frames.frames(), 22, 3);
         Run nanFrame = bg("analyze", "--pdb", pdb.toString(), "--traj", broken.toString(), "--out", o);
         assertEquals(1, nanFrame.code());
-        assertOneLine(nanFrame.err(), "broken.npy: frame 7 has no defined phi/psi");
+        assertOneLine(nanFrame.err(), "broken.npy: non-finite coordinate in frame 7, atom 8 (counted from 0): y = NaN");
+        // an atom no dihedral uses (atom 0, a methyl hydrogen of ACE): refused all the same, not analysed around
+        double[] offBackbone = frames.xyz().clone();
+        offBackbone[(3 * 22 + 0) * 3 + 2] = Double.POSITIVE_INFINITY;
+        Path hydrogen = dir.resolve("hydrogen.npy");
+        Npy.write(hydrogen, offBackbone, frames.frames(), 22, 3);
+        Run nanHydrogen = bg("analyze", "--pdb", pdb.toString(), "--traj", hydrogen.toString(), "--out", o);
+        assertEquals(1, nanHydrogen.code());
+        assertOneLine(nanHydrogen.err(), "hydrogen.npy: non-finite coordinate in frame 3, atom 0 (counted from 0): z = Infinity");
+        Run nanReference = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--reference", hydrogen.toString(), "--out", o);
+        assertEquals(1, nanReference.code());
+        assertOneLine(nanReference.err(), "hydrogen.npy: non-finite coordinate in frame 3, atom 0");
 
         Path shortWeights = dir.resolve("logw.npy");
         Npy.write(shortWeights, new double[199], 199);
