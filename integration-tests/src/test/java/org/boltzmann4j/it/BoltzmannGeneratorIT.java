@@ -220,7 +220,17 @@ class BoltzmannGeneratorIT {
         assertEquals(List.of("demo.json", "md", "model", "report", "samples"), Cli.files(demo));
         JsonNode budget = JSON.readTree(demo.resolve("demo.json").toFile());
         assertEquals(200, budget.path("md_frames_training").asInt());
-        assertTrue(budget.path("total_energy_evaluations").asLong() > 0);
-        assertTrue(JSON.readTree(demo.resolve("report/metrics.json").toFile()).path("ess").asDouble() > 0);
+        // every evaluation is counted: training's, one per sample and one per reference frame
+        assertEquals(budget.path("train_energy_evaluations").asLong() + 200 + budget.path("md_frames_reference").asLong(),
+                budget.path("total_energy_evaluations").asLong(), budget.toString());
+        // the reported ESS is the Kish formula on the demo's own samples' log-weights
+        double[] logW = Npy.read(demo.resolve("samples/log_w.npy")).asDoubles();
+        double max = Double.NEGATIVE_INFINITY, sum = 0, sumSq = 0;
+        for (double lw : logW) max = Math.max(max, lw);
+        for (double lw : logW) {
+            sum += Math.exp(lw - max);
+            sumSq += Math.exp(2 * (lw - max));
+        }
+        assertEquals(sum * sum / (logW.length * sumSq), JSON.readTree(demo.resolve("report/metrics.json").toFile()).path("ess").asDouble(), 1e-12);
     }
 }
