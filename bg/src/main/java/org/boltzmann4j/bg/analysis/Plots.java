@@ -146,8 +146,7 @@ public final class Plots {
             }
         }
         chart.getStyler().setYAxisMax(max).setYAxisMin(min < 0 ? Math.floor(min * 2) / 2 : 0.0);
-        if (banded) chart.setTitle(title + " (dashed: 95% bootstrap band; gaps: fewer than "
-                + format(FreeEnergyProfile.MIN_BIN_ESS) + " effective samples)");
+        if (banded) chart.setTitle(title + " (dashed: 95% band; gaps: ESS < " + format(FreeEnergyProfile.MIN_BIN_ESS) + ")");
         chart.getStyler().setLegendVisible(series.size() > 1);
         return png(chart);
     }
