@@ -96,7 +96,7 @@ class BoltzmannGeneratorIT {
             sumSq += Math.exp(2 * (lw - max));
         }
         assertEquals(sum * sum / (logW.length * sumSq), m.path("ess").asDouble(), 1e-12, m.toString());
-        // measured -237.65 nats on these 200 frames after the 40 training steps (a 10-step demo flow
+        // measured -237.66 nats on these 200 frames after the 40 training steps (a 10-step demo flow
         // scored -209 on its held-out MD), so a flow that did not learn the frames is above the bound
         assertTrue(m.path("nll_nats").asDouble() < -230, m.toString());
         assertEquals(300, m.path("n_samples").asInt());
