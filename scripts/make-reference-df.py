@@ -15,8 +15,8 @@ Why metadynamics in (phi, psi)
 ------------------------------
 Plain 300 K MD of this system never crosses to phi > 0 in tens of ns, and umbrella sampling
 along phi alone gave anything from 3.0 to 5.6 kT because psi relaxes slowly near the
-phi ~ 120 degree barrier (see /work/shared/DESIGN.md, "Reference facts for alanine
-dipeptide").  Well-tempered metadynamics biases phi and psi jointly, so both slow angles are
+phi ~ 120 degree barrier (the project's design notes on alanine dipeptide; BENCHMARKS.md,
+"Reference dF for alanine dipeptide").  Well-tempered metadynamics biases phi and psi jointly, so both slow angles are
 sampled; two runs from different basins with different seeds check each other.
 
 Simulation (each run)

@@ -1,92 +1,61 @@
 #!/usr/bin/python3
-"""Driver of scripts/bench-energy: times one energy+force evaluation of the bundled systems
-(Reference platform) four ways, back to back in one run, and prints one JSON object per system.
+"""OpenMM Python side of scripts/bench-energy (run by scripts/bench/EnergyBench.java, one round per
+call): microseconds per energy+force evaluation through OpenMM Python's public API, best of the
+repeats, in several ways of calling it. Prints one JSON object.
 
-  cpp_us        raw C++ loop over OpenMM (native/build/bench_energy_cpp) through ContextImpl, the
-                cheapest way to get energies and forces from OpenMM: the physical limit
-  cpp_public_api_us  the same loop through the public API (setPositions + getState)
-  java_us       boltzmann4j's Java API, one thread: the batch call (all configurations in one call,
-                the API's way to evaluate N configurations)
-  java_single_call_us  the same with one configuration per call (the per-call overhead shows)
-  java_pool_us  per configuration, a batch on the ContextPool (all cores)
-  python_us     OpenMM Python's public API: setPositions + getState per configuration
+  quantity     the usual way: context.setPositions(x * unit.nanometer), getState(getEnergy=True,
+               getForces=True), getPotentialEnergy() and getForces(asNumpy=True) as Quantities
+  numpy        positions as a plain numpy array in nm (setPositions strips no unit), results read
+               through ._value (no unit arithmetic per call)
+  vec3_list    positions as a list of openmm.Vec3 made beforehand (what the SWIG layer converts
+               to), results through ._value
+  nested_list  positions as a nested Python list of floats (x.tolist() beforehand), results
+               through ._value
 
-The four are measured in interleaved rounds (cpp, java, python, ...) and the best round of each
-is kept, so that a noisy machine slows all of them alike.
+usage: bench_energy.py system.xml positions.bin n_configs repeats platform
+positions.bin: n_configs * particles * 3 little-endian doubles (nm).
 """
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
 import openmm
 from openmm import unit
 
-root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-systems_dir = os.path.join(root, 'bg', 'src', 'main', 'resources', 'org', 'boltzmann4j', 'bg', 'systems')
-reference = os.path.join(root, 'bg', 'src', 'test', 'resources', 'reference', 'energies')
-java = sys.argv[1]
-classpath = sys.argv[2]
-rounds = int(os.environ.get('BENCH_ROUNDS', '5'))
-repeats = int(os.environ.get('BENCH_REPEATS', '5'))
-threads = int(os.environ.get('BENCH_THREADS', str(os.cpu_count())))
+xml_path, bin_path, n, repeats, platform = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+with open(xml_path) as f:
+    system = openmm.XmlSerializer.deserialize(f.read())
+positions = np.fromfile(bin_path, dtype='<f8').reshape(n, system.getNumParticles(), 3)
+context = openmm.Context(system, openmm.VerletIntegrator(0.001), openmm.Platform.getPlatformByName(platform))
 
 
-def python_us(system, positions):
-    context = openmm.Context(system, openmm.VerletIntegrator(0.001), openmm.Platform.getPlatformByName('Reference'))
-    best = float('inf')
-    for _ in range(repeats):
+def quantity(x):
+    context.setPositions(x * unit.nanometer)
+    state = context.getState(getEnergy=True, getForces=True)
+    return state.getPotentialEnergy(), state.getForces(asNumpy=True)
+
+
+def plain(x):
+    context.setPositions(x)
+    state = context.getState(getEnergy=True, getForces=True)
+    return state.getPotentialEnergy()._value, state.getForces(asNumpy=True)._value
+
+
+inputs = {'quantity': (quantity, list(positions)), 'numpy': (plain, list(positions)),
+          'vec3_list': (plain, [[openmm.Vec3(*atom) for atom in x] for x in positions.tolist()]),
+          'nested_list': (plain, positions.tolist())}
+# every variant must give the same energy (the conversion must not change what is computed)
+first = {name: float(getattr(call(xs[0])[0], '_value', call(xs[0])[0])) for name, (call, xs) in inputs.items()}
+if max(first.values()) - min(first.values()) > 1e-9 * max(1.0, abs(first['quantity'])):
+    raise SystemExit(f'bench_energy.py: the variants disagree on the first energy: {first}')
+best = {name: float('inf') for name in inputs}
+for _ in range(repeats):
+    for name, (call, xs) in inputs.items():  # interleaved, so that a noisy moment slows all alike
         t0 = time.perf_counter()
-        for x in positions:
-            context.setPositions(x * unit.nanometer)
-            state = context.getState(getEnergy=True, getForces=True)
-            state.getPotentialEnergy()
-            state.getForces(asNumpy=True)
-        best = min(best, (time.perf_counter() - t0) * 1e6 / len(positions))
-    return best
-
-
-for name in ('aldp-vacuum', 'aldp-implicit'):
-    xml_path = os.path.join(systems_dir, name + '.xml')
-    with open(xml_path) as f:
-        system = openmm.XmlSerializer.deserialize(f.read())
-    base = np.load(os.path.join(reference, name + '-positions.npy'))
-    # 2048 configurations: the 128 reference ones repeated, so each timing lasts long enough
-    positions = np.ascontiguousarray(np.tile(base, (16, 1, 1)), dtype='<f8')
-    n = len(positions)
-    with tempfile.NamedTemporaryFile(suffix='.bin', delete=False) as tmp:
-        tmp.write(positions.tobytes())
-        bin_path = tmp.name
-    try:
-        best = {'cpp_us': float('inf'), 'cpp_public_api_us': float('inf'), 'java_us': float('inf'), 'java_single_call_us': float('inf'),
-                'java_pool_us': float('inf'), 'python_us': float('inf')}
-        for _ in range(rounds):
-            out = subprocess.run([os.path.join(root, 'native', 'build', 'bench_energy_cpp'), xml_path, bin_path, str(n),
-                                  str(repeats), 'Reference'], check=True, capture_output=True, text=True).stdout
-            public_us, impl_us = (float(v) for v in out.split())
-            best['cpp_us'] = min(best['cpp_us'], impl_us)
-            best['cpp_public_api_us'] = min(best['cpp_public_api_us'], public_us)
-            out = subprocess.run([java, '--enable-native-access=ALL-UNNAMED', '--sun-misc-unsafe-memory-access=allow',
-                                  '-Dboltzmann4j.native=' + os.path.join(root, 'native', 'build', 'libboltzmann4j_openmm.so'),
-                                  '-cp', classpath, os.path.join(root, 'scripts', 'bench', 'EnergyBench.java'),
-                                  xml_path, bin_path, str(n), str(repeats), 'Reference', str(threads)],
-                                 check=True, capture_output=True, text=True).stdout
-            j = json.loads(out.strip().splitlines()[-1])
-            best['java_us'] = min(best['java_us'], j['java_us'])
-            best['java_single_call_us'] = min(best['java_single_call_us'], j['java_single_call_us'])
-            best['java_pool_us'] = min(best['java_pool_us'], j['java_pool_us'])
-            best['python_us'] = min(best['python_us'], python_us(system, positions[:512]))
-    finally:
-        os.unlink(bin_path)
-    result = {'system': name, 'platform': 'Reference', 'atoms': system.getNumParticles(), 'configurations': n,
-              'threads': threads, **{k: round(v, 3) for k, v in best.items()},
-              'java_vs_cpp': round(best['cpp_us'] / best['java_us'], 4),
-              'java_single_call_vs_cpp': round(best['cpp_us'] / best['java_single_call_us'], 4),
-              'python_vs_cpp_bound': round(best['python_us'] / best['cpp_us'], 3),
-              'java_vs_python': round(best['python_us'] / best['java_us'], 3),
-              'pool_speedup': round(best['java_us'] / best['java_pool_us'], 3),
-              'openmm': openmm.__version__}
-    print(json.dumps(result), flush=True)
+        for x in xs:
+            call(x)
+        best[name] = min(best[name], (time.perf_counter() - t0) * 1e6 / len(xs))
+fastest = min(best, key=best.get)
+print(json.dumps({'python_us': best['quantity'], 'python_fast_us': best[fastest], 'python_fast_variant': fastest,
+                  'python_variants_us': {k: round(v, 3) for k, v in best.items()}, 'openmm': openmm.__version__}))

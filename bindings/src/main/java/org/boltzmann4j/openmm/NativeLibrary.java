@@ -62,7 +62,7 @@ final class NativeLibrary {
                 if (Files.isRegularFile(candidate)) return candidate;
             }
         }
-        throw new OpenMMException("native bridge " + FILE_NAME + " not found: build it with scripts/build-native, "
+        throw new OpenMMException("native bridge " + FILE_NAME + " not found: build it with scripts/setup (CMake into native/build), "
                 + "or name it with -Dboltzmann4j.native=PATH or BOLTZMANN4J_NATIVE=PATH");
     }
 

@@ -88,7 +88,17 @@ class BoltzmannGeneratorIT {
                 "--out", report.toString());
         assertEquals(0, evaluate.code(), evaluate.err());
         JsonNode m = JSON.readTree(report.resolve("metrics.json").toFile());
-        assertTrue(m.path("ess").asDouble() > 0 && m.path("ess").asDouble() <= 1, m.toString());
+        // the reported ESS is the Kish formula on the samples' own log-weights (log_w.npy)
+        double max = Double.NEGATIVE_INFINITY, sum = 0, sumSq = 0;
+        for (double lw : logW) max = Math.max(max, lw);
+        for (double lw : logW) {
+            sum += Math.exp(lw - max);
+            sumSq += Math.exp(2 * (lw - max));
+        }
+        assertEquals(sum * sum / (logW.length * sumSq), m.path("ess").asDouble(), 1e-12, m.toString());
+        // measured -237.66 nats on these 200 frames after the 40 training steps (a 10-step demo flow
+        // scored -209 on its held-out MD), so a flow that did not learn the frames is above the bound
+        assertTrue(m.path("nll_nats").asDouble() < -230, m.toString());
         assertEquals(300, m.path("n_samples").asInt());
         for (String key : List.of("nll_nats", "energy_w1_kjmol", "phi_kl", "psi_kl"))
             assertTrue(m.path(key).isNumber() && Double.isFinite(m.path(key).asDouble()), key + " = " + m.path(key));
@@ -170,6 +180,26 @@ class BoltzmannGeneratorIT {
         assertEquals(1, transformer.lines().size(), transformer.err());
         assertTrue(transformer.err().contains("--transformer must be spline or realnvp, got glow"), transformer.err());
         assertFalse(Files.exists(dir.resolve("m4")));
+
+        // a NaN at an atom no dihedral uses (a hydrogen, atom 0, of frame 12): every reader of coordinates refuses it, naming both
+        org.boltzmann4j.bg.io.Frames md = Dcd.read(data).frames();
+        double[] xyz = md.xyz().clone();
+        xyz[(12 * 22) * 3] = Double.NaN;
+        Path nan = dir.resolve("nan-frame.npy");
+        Npy.write(nan, xyz, md.frames(), 22, 3);
+        String expected = "nan-frame.npy: non-finite coordinate in frame 12, atom 0 (counted from 0): x = NaN";
+        Cli.Run train = Cli.bg("train", "--system", "aldp-implicit", "--data", nan.toString(), "--steps", "5", "--out", dir.resolve("m5").toString());
+        assertEquals(1, train.code());
+        assertEquals(1, train.lines().size(), train.err());
+        assertTrue(train.err().contains(expected), train.err());
+        Path fewSamples = dir.resolve("few-samples"); // finite samples (the first 5 MD frames), so that only the reference is wrong
+        new org.boltzmann4j.bg.generator.SampleSet(new org.boltzmann4j.bg.io.Frames(5, 22, java.util.Arrays.copyOf(md.xyz(), 5 * 66)),
+                new double[5], new double[5], new double[5]).write(fewSamples);
+        Cli.Run evaluate = Cli.bg("evaluate", "--model", model.toString(), "--samples", fewSamples.toString(), "--reference", nan.toString(),
+                "--out", dir.resolve("nan-report").toString());
+        assertEquals(1, evaluate.code());
+        assertEquals(1, evaluate.lines().size(), evaluate.err());
+        assertTrue(evaluate.err().contains(expected), evaluate.err());
     }
 
     @Test
@@ -211,7 +241,17 @@ class BoltzmannGeneratorIT {
         assertEquals(List.of("demo.json", "md", "model", "report", "samples"), Cli.files(demo));
         JsonNode budget = JSON.readTree(demo.resolve("demo.json").toFile());
         assertEquals(200, budget.path("md_frames_training").asInt());
-        assertTrue(budget.path("total_energy_evaluations").asLong() > 0);
-        assertTrue(JSON.readTree(demo.resolve("report/metrics.json").toFile()).path("ess").asDouble() > 0);
+        // every evaluation is counted: training's, one per sample and one per reference frame
+        assertEquals(budget.path("train_energy_evaluations").asLong() + 200 + budget.path("md_frames_reference").asLong(),
+                budget.path("total_energy_evaluations").asLong(), budget.toString());
+        // the reported ESS is the Kish formula on the demo's own samples' log-weights
+        double[] logW = Npy.read(demo.resolve("samples/log_w.npy")).asDoubles();
+        double max = Double.NEGATIVE_INFINITY, sum = 0, sumSq = 0;
+        for (double lw : logW) max = Math.max(max, lw);
+        for (double lw : logW) {
+            sum += Math.exp(lw - max);
+            sumSq += Math.exp(2 * (lw - max));
+        }
+        assertEquals(sum * sum / (logW.length * sumSq), JSON.readTree(demo.resolve("report/metrics.json").toFile()).path("ess").asDouble(), 1e-12);
     }
 }

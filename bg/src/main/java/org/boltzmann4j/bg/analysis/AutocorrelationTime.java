@@ -1,5 +1,9 @@
 package org.boltzmann4j.bg.analysis;
 
+import org.apache.commons.math3.transform.DftNormalization;
+import org.apache.commons.math3.transform.FastFourierTransformer;
+import org.apache.commons.math3.transform.TransformType;
+
 /**
  * The integrated autocorrelation time of a time series, tau = 1 + 2 sum_{t &gt;= 1} rho(t): the
  * number of consecutive frames that carry as much information as one independent sample (the
@@ -16,7 +20,7 @@ package org.boltzmann4j.bg.analysis;
  * series is at least 50 tau long (emcee's threshold): a shorter series has not sampled its slow
  * fluctuations, and its tau is underestimated (the mean-subtracted autocovariance sums to zero
  * over all lags, so a window is always found and cannot itself signal this). The autocovariance is the
- * usual biased one, C(t) = (1/N) sum_s (x_s - m)(x_{s+t} - m), computed with a zero-padded FFT in
+ * usual biased one, C(t) = (1/N) sum_s (x_s - m)(x_{s+t} - m), computed with a zero-padded FFT (commons-math3) in
  * O(N log N), so million-frame trajectories are fine.
  */
 public final class AutocorrelationTime {
@@ -92,70 +96,19 @@ public final class AutocorrelationTime {
         for (int s = 0; s < n; s++) {
             re[s] = series[s] - mean;
         }
-        fft(re, im, false);
+        // zero padding to at least 2N makes the FFT's circular correlation a linear one
+        double[][] data = {re, im};
+        FastFourierTransformer.transformInPlace(data, DftNormalization.STANDARD, TransformType.FORWARD);
         for (int f = 0; f < size; f++) {
             re[f] = re[f] * re[f] + im[f] * im[f];
             im[f] = 0;
         }
-        fft(re, im, true);
+        FastFourierTransformer.transformInPlace(data, DftNormalization.STANDARD, TransformType.INVERSE); // with the 1/size
         double[] rho = new double[n];
         double c0 = re[0];
         for (int t = 0; t < n; t++) {
             rho[t] = re[t] / c0;
         }
         return rho;
-    }
-
-    /**
-     * In-place iterative radix-2 FFT (length a power of 2); the inverse includes the 1/size
-     * factor. Zero padding to at least 2N makes the circular correlation a linear one.
-     */
-    private static void fft(double[] re, double[] im, boolean inverse) {
-        int size = re.length;
-        for (int i = 1, j = 0; i < size; i++) {
-            int bit = size >> 1;
-            for (; (j & bit) != 0; bit >>= 1) {
-                j ^= bit;
-            }
-            j ^= bit;
-            if (i < j) {
-                double t = re[i];
-                re[i] = re[j];
-                re[j] = t;
-                t = im[i];
-                im[i] = im[j];
-                im[j] = t;
-            }
-        }
-        for (int length = 2; length <= size; length <<= 1) {
-            double angle = (inverse ? 2 : -2) * Math.PI / length;
-            int half = length >> 1;
-            // Twiddles from cos/sin of each index, not by repeated multiplication, to keep the
-            // rounding error at O(eps log N).
-            double[] wr = new double[half];
-            double[] wi = new double[half];
-            for (int k = 0; k < half; k++) {
-                wr[k] = Math.cos(angle * k);
-                wi[k] = Math.sin(angle * k);
-            }
-            for (int start = 0; start < size; start += length) {
-                for (int k = 0; k < half; k++) {
-                    int a = start + k;
-                    int b = a + half;
-                    double xr = re[b] * wr[k] - im[b] * wi[k];
-                    double xi = re[b] * wi[k] + im[b] * wr[k];
-                    re[b] = re[a] - xr;
-                    im[b] = im[a] - xi;
-                    re[a] += xr;
-                    im[a] += xi;
-                }
-            }
-        }
-        if (inverse) {
-            for (int i = 0; i < size; i++) {
-                re[i] /= size;
-                im[i] /= size;
-            }
-        }
     }
 }

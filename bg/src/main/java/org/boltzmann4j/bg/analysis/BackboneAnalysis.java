@@ -55,14 +55,19 @@ import org.boltzmann4j.bg.io.Topology;
  *       within a state and so has a defined autocorrelation even when a trajectory never leaves
  *       its state (the indicator of phi &gt; 0 would then be constant);</li>
  *   <li>{@code histogram_bins}: bins per angle of the Ramachandran map and the phi profile;</li>
+ *   <li>{@code phi_profile_min_bin_ess}, {@code phi_profile_hidden_bins}: bins of the phi profile
+ *       (cells of the map) with fewer effective samples than this are hidden, and how many bins
+ *       were; {@code reference_phi_profile}: true when a reference profile is drawn;</li>
  *   <li>with energies: {@code energy_mean_kjmol}, {@code energy_std_kjmol} (weighted when
  *       weighted), {@code energy_min_kjmol}, {@code energy_max_kjmol};</li>
  *   <li>{@code files}: the other files written; {@code notes}: why a value is null, and caveats.</li>
  * </ul>
  *
  * <h2>Other files</h2>
- * ramachandran.png; phi-free-energy.png and phi-free-energy.csv (columns phi_deg (bin centre),
- * free_energy_kt, "inf" for an empty bin); energy-histogram.png with energies.
+ * ramachandran.png (cells of fewer than {@link FreeEnergyProfile#MIN_BIN_ESS} effective samples in
+ * grey); phi-free-energy.png (bins of too few effective samples hidden, a 95 % bootstrap band, and
+ * the reference's profile when one is given) and phi-free-energy.csv ({@link Report#phiProfileCsv});
+ * energy-histogram.png with energies.
  */
 public final class BackboneAnalysis {
 
@@ -109,7 +114,8 @@ public final class BackboneAnalysis {
     /** Everything the analysis found; {@link #json()} and {@link #write} give it out. */
     public record Report(int frames, int atoms, double temperatureK, boolean weighted, double ess,
                          List<Dihedral> dihedrals, BackboneDihedrals.PhiPsi analysed, double[] phi, double[] psi,
-                         double[] weights, Histogram2D ramachandran, Histogram phiHistogram,
+                         double[] weights, Histogram2D ramachandran, double[] ramachandranCellEss, FreeEnergyProfile phiProfile,
+                         FreeEnergyProfile referenceProfile,
                          PhiStates.Populations populations, PhiStates.Interval deltaFInterval, int transitions,
                          AutocorrelationTime.Result autocorrelation, double[] energiesKjMol, Options options) {
 
@@ -200,20 +206,34 @@ public final class BackboneAnalysis {
                 j.put("energy_min_kjmol", min);
                 j.put("energy_max_kjmol", max);
             }
+            j.put("phi_profile_min_bin_ess", phiProfile.minBinEss());
+            j.put("phi_profile_hidden_bins", phiProfile.hiddenBins());
+            if (phiProfile.hiddenBins() > 0)
+                notes.add(phiProfile.hiddenBins() + " phi bins with fewer than " + phiProfile.minBinEss()
+                        + " effective samples are hidden in the profile (nan in the CSV)");
+            if (referenceProfile != null) j.put("reference_phi_profile", true);
             j.put("files", fileNames().subList(0, fileNames().size() - 1));
             j.put("notes", notes);
             return j;
         }
 
-        /** phi-free-energy.csv: phi_deg (bin centre), free_energy_kt ("inf" for an empty bin). */
+        /**
+         * phi-free-energy.csv: phi_deg (bin centre), free_energy_kt ("inf" for an empty bin, "nan" for
+         * one hidden for too few effective samples), effective_samples (Kish ESS of the bin's
+         * weights), band_lower_kt and band_upper_kt (95 % bootstrap band, "nan" where not shown).
+         */
         public String phiProfileCsv() {
-            StringBuilder csv = new StringBuilder("phi_deg,free_energy_kt\n");
-            double[] f = phiHistogram.freeEnergyKt();
+            StringBuilder csv = new StringBuilder("phi_deg,free_energy_kt,effective_samples,band_lower_kt,band_upper_kt\n");
+            double[] f = phiProfile.freeEnergyKt(), ess = phiProfile.binEss(), lower = phiProfile.lowerKt(), upper = phiProfile.upperKt();
             for (int b = 0; b < f.length; b++) {
-                csv.append(String.format(Locale.ROOT, "%.6f,%s%n", Math.toDegrees(phiHistogram.center(b)),
-                        Double.isFinite(f[b]) ? String.format(Locale.ROOT, "%.10g", f[b]) : "inf"));
+                csv.append(String.format(Locale.ROOT, "%.6f,%s,%.6g,%s,%s%n", Math.toDegrees(phiProfile.center(b)), number(f[b]), ess[b],
+                        number(lower[b]), number(upper[b])));
             }
             return csv.toString();
+        }
+
+        private static String number(double v) {
+            return Double.isNaN(v) ? "nan" : Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.10g", v);
         }
 
         /**
@@ -224,9 +244,12 @@ public final class BackboneAnalysis {
             String label = weighted ? " (reweighted)" : "";
             String title = analysed.residue() + label;
             Map<String, byte[]> files = new LinkedHashMap<>();
-            files.put(RAMACHANDRAN_PNG, Plots.ramachandran(ramachandran, "Ramachandran free energy, " + title));
-            files.put(PHI_PROFILE_PNG, Plots.freeEnergyProfile("Free energy along phi, " + title, "phi",
-                    List.of(Plots.Series.freeEnergyProfile(weighted ? "reweighted" : "samples", phiHistogram))));
+            files.put(RAMACHANDRAN_PNG, Plots.ramachandran(ramachandran, ramachandranCellEss, phiProfile.minBinEss(),
+                    "Ramachandran free energy, " + title));
+            List<Plots.Series> curves = new ArrayList<>();
+            if (referenceProfile != null) curves.add(Plots.Series.freeEnergyProfile("reference", referenceProfile));
+            curves.add(Plots.Series.freeEnergyProfile(weighted ? "reweighted" : "samples", phiProfile));
+            files.put(PHI_PROFILE_PNG, Plots.freeEnergyProfile("Free energy along phi, " + title, "phi", curves));
             files.put(PHI_PROFILE_CSV, phiProfileCsv().getBytes(StandardCharsets.UTF_8));
             if (energiesKjMol != null) {
                 Histogram energy = Histogram.ofRange(energiesKjMol, weights, options.energyBins());
@@ -265,6 +288,17 @@ public final class BackboneAnalysis {
      */
     public static Report analyze(Topology topology, Frames frames, double[] logWeights, double[] energiesKjMol,
                                  double temperatureK, Options options) {
+        return analyze(topology, frames, logWeights, energiesKjMol, temperatureK, options, null);
+    }
+
+    /**
+     * As {@link #analyze(Topology, Frames, double[], double[], double, Options)}, with a reference
+     * trajectory of the same molecule (MD, say) whose phi profile is drawn beside the samples' one.
+     *
+     * @param reference null for none
+     */
+    public static Report analyze(Topology topology, Frames frames, double[] logWeights, double[] energiesKjMol,
+                                 double temperatureK, Options options, Frames reference) {
         if (!(temperatureK > 0) || Double.isInfinite(temperatureK)) {
             throw new IllegalArgumentException("temperature must be positive and finite, got " + temperatureK + " K");
         }
@@ -310,7 +344,7 @@ public final class BackboneAnalysis {
         double[] weights = logWeights == null ? null : SampleWeights.fromLogWeights(logWeights);
         double ess = logWeights == null ? n : KishEss.effectiveSampleSize(logWeights);
         Histogram2D rama = Histogram2D.ofAngles(phi, psi, weights, options.bins());
-        Histogram phiHistogram = Histogram.ofAngles(phi, weights, options.bins());
+        double[] cellEss = Histogram2D.cellEss(phi, psi, weights, options.bins(), -Math.PI, Math.PI);
         PhiStates.Populations populations = PhiStates.populations(phi, weights);
         double[] sinPhi = new double[n];
         for (int f = 0; f < n; f++) {
@@ -323,7 +357,24 @@ public final class BackboneAnalysis {
                 options.confidenceLevel(), options.seed());
         int transitions = PhiStates.transitions(phi, Math.toRadians(options.coreMarginDeg()));
         return new Report(n, frames.atoms(), temperatureK, logWeights != null, ess, dihedrals, analysed, phi, psi, weights,
-                rama, phiHistogram, populations, interval, transitions, tau,
+                rama, cellEss, FreeEnergyProfile.ofAngles(phi, weights, options.bins(), FreeEnergyProfile.BAND_RESAMPLES, block, options.seed() + 1),
+                referenceProfile(analysed, reference, frames.atoms(), options), populations, interval, transitions, tau,
                 energiesKjMol == null ? null : energiesKjMol.clone(), options);
+    }
+
+    /** The unweighted phi profile of the reference frames (block bootstrap over their own autocorrelation time), or null. */
+    private static FreeEnergyProfile referenceProfile(BackboneDihedrals.PhiPsi pair, Frames reference, int atoms, Options options) {
+        if (reference == null) return null;
+        if (reference.atoms() != atoms) throw new IllegalArgumentException("the reference has " + reference.atoms() + " atoms per frame, the samples " + atoms);
+        if (reference.frames() == 0) throw new IllegalArgumentException("the reference has no frames");
+        double[] phi = pair.phi().compute(reference);
+        double[] sin = new double[phi.length];
+        for (int f = 0; f < phi.length; f++) {
+            if (!Double.isFinite(phi[f])) throw new IllegalArgumentException("reference frame " + f + " has no defined phi");
+            sin[f] = Math.sin(phi[f]);
+        }
+        double tau = phi.length >= 2 ? AutocorrelationTime.integrated(sin).tau() : Double.NaN;
+        int block = Double.isFinite(tau) ? (int) Math.min(phi.length, Math.max(1, Math.ceil(2 * tau))) : 1;
+        return FreeEnergyProfile.ofAngles(phi, null, options.bins(), FreeEnergyProfile.BAND_RESAMPLES, block, options.seed() + 2);
     }
 }

@@ -33,6 +33,12 @@ import org.boltzmann4j.bg.io.Topology;
  * independent flow samples); null where a state has no weight, explained in {@code notes}.
  */
 public final class GeneratorEvaluation {
+    /** A 72 x 72 Ramachandran map with the cells of fewer than {@link FreeEnergyProfile#MIN_BIN_ESS} effective samples greyed out. */
+    private static byte[] ramachandran(double[] phi, double[] psi, double[] weights, String title) {
+        return Plots.ramachandran(Histogram2D.ofAngles(phi, psi, weights, 72), Histogram2D.cellEss(phi, psi, weights, 72, -Math.PI, Math.PI),
+                FreeEnergyProfile.MIN_BIN_ESS, title);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int BOOTSTRAP = 1000;
 
@@ -99,13 +105,21 @@ public final class GeneratorEvaluation {
                 Plots.Series.histogram("MD", Histogram.of(in.referenceEnergies(), null, 60, lo, hi)),
                 Plots.Series.histogram("flow", Histogram.of(flow.values(), null, 60, lo, hi)),
                 Plots.Series.histogram("reweighted flow", Histogram.of(flow.values(), flow.weights(), 60, lo, hi)))));
-        plots.put("ramachandran-md.png", Plots.ramachandran(Histogram2D.ofAngles(phiMd, psiMd, null, 72), "MD"));
-        plots.put("ramachandran-flow.png", Plots.ramachandran(Histogram2D.ofAngles(phiFlow, psiFlow, null, 72), "flow"));
-        plots.put("ramachandran-reweighted.png", Plots.ramachandran(Histogram2D.ofAngles(phiFlow, psiFlow, weights, 72), "reweighted flow"));
+        plots.put("ramachandran-md.png", ramachandran(phiMd, psiMd, null, "MD"));
+        plots.put("ramachandran-flow.png", ramachandran(phiFlow, psiFlow, null, "flow"));
+        plots.put("ramachandran-reweighted.png", ramachandran(phiFlow, psiFlow, weights, "reweighted flow"));
+        // bins with too few effective samples are hidden (a reweighted bin held by one light sample sits
+        // hundreds of kT up); bands from a bootstrap: blocks for the MD trajectory, single samples for the flow
+        int bands = FreeEnergyProfile.BAND_RESAMPLES;
+        FreeEnergyProfile mdProfile = FreeEnergyProfile.ofAngles(phiMd, null, 72, bands, mdBlock, in.seed() + 3);
+        FreeEnergyProfile flowProfile = FreeEnergyProfile.ofAngles(phiFlow, null, 72, bands, 1, in.seed() + 4);
+        FreeEnergyProfile reweightedProfile = FreeEnergyProfile.ofAngles(phiFlow, weights, 72, bands, 1, in.seed() + 5);
         plots.put("phi-free-energy.png", Plots.freeEnergyProfile("Free energy along phi", "phi", List.of(
-                Plots.Series.freeEnergyProfile("MD", Histogram.ofAngles(phiMd, null, 72)),
-                Plots.Series.freeEnergyProfile("flow", Histogram.ofAngles(phiFlow, null, 72)),
-                Plots.Series.freeEnergyProfile("reweighted flow", Histogram.ofAngles(phiFlow, weights, 72)))));
+                Plots.Series.freeEnergyProfile("MD (reference)", mdProfile), Plots.Series.freeEnergyProfile("flow", flowProfile),
+                Plots.Series.freeEnergyProfile("reweighted flow", reweightedProfile))));
+        ObjectNode hidden = m.putObject("phi_profile_hidden_bins");
+        hidden.put("md", mdProfile.hiddenBins()).put("flow", flowProfile.hiddenBins()).put("reweighted", reweightedProfile.hiddenBins());
+        m.put("phi_profile_min_bin_ess", FreeEnergyProfile.MIN_BIN_ESS);
         return new Report(m, plots, markdown(m, plots.keySet(), kT));
     }
 

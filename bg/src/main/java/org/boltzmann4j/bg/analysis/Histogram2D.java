@@ -57,6 +57,20 @@ public record Histogram2D(double lo, double hi, int bins, double[] mass) {
         return new Histogram2D(lo, hi, bins, mass);
     }
 
+    /**
+     * Kish's effective number of samples in each cell ({@link KishEss#perBin}), {@code [ix * bins + iy]},
+     * binned as {@link #of} bins them.
+     */
+    public static double[] cellEss(double[] x, double[] y, double[] weights, int bins, double lo, double hi) {
+        double[] w = SampleWeights.normalize(weights, x.length);
+        int[] cell = new int[x.length];
+        for (int s = 0; s < x.length; s++) {
+            int bx = Histogram.bin(x[s], s, bins, lo, hi), by = Histogram.bin(y[s], s, bins, lo, hi);
+            cell[s] = bx >= 0 && by >= 0 ? bx * bins + by : -1;
+        }
+        return KishEss.perBin(cell, w, bins * bins);
+    }
+
     /** The masses (a copy), {@code [ix * bins + iy]}. */
     @Override
     public double[] mass() {

@@ -53,6 +53,31 @@ public final class KishEss {
     }
 
     /**
+     * Kish's ESS of the weights within each bin: (sum_{i in b} w_i)^2 / sum_{i in b} w_i^2, the
+     * effective number of samples behind a histogram bin (its count for equal weights; about 1
+     * when one heavy sample carries the bin). 0 for an empty bin.
+     *
+     * @param bin the bin of each sample, or -1 for a sample in no bin
+     * @param weights non-negative weights of any scale (null: equal weights)
+     */
+    public static double[] perBin(int[] bin, double[] weights, int bins) {
+        // each bin's weights relative to its largest, so that tiny weights (1e-200) do not underflow when squared
+        double[] max = new double[bins], s1 = new double[bins], s2 = new double[bins];
+        for (int i = 0; i < bin.length; i++) {
+            if (bin[i] >= 0) max[bin[i]] = Math.max(max[bin[i]], weights == null ? 1 : weights[i]);
+        }
+        for (int i = 0; i < bin.length; i++) {
+            if (bin[i] < 0 || max[bin[i]] == 0) continue;
+            double w = (weights == null ? 1 : weights[i]) / max[bin[i]];
+            s1[bin[i]] += w;
+            s2[bin[i]] += w * w;
+        }
+        double[] ess = new double[bins];
+        for (int b = 0; b < bins; b++) ess[b] = s2[b] > 0 ? s1[b] * s1[b] / s2[b] : 0;
+        return ess;
+    }
+
+    /**
      * The self-normalised importance-sampling average sum w_i f_i / sum w_i of {@code values}
      * (one per sample), the estimate of the Boltzmann average of f. NaN when every weight is zero.
      * A value whose weight is zero is ignored, even if it is not finite.

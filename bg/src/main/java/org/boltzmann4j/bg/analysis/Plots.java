@@ -41,23 +41,38 @@ public final class Plots {
         System.setProperty("java.awt.headless", "true");
     }
 
-    /** A named curve: x and y of equal length; NaN or infinite y leaves a gap. */
-    public record Series(String name, double[] x, double[] y) {
+    /**
+     * A named curve: x and y of equal length; NaN or infinite y leaves a gap. {@code lower} and
+     * {@code upper}, if not null, are a band around it (drawn as thin lines of the curve's colour).
+     */
+    public record Series(String name, double[] x, double[] y, double[] lower, double[] upper) {
         public Series {
             if (x.length != y.length) {
                 throw new IllegalArgumentException(name + ": " + x.length + " x values but " + y.length + " y values");
             }
+            if ((lower == null) != (upper == null) || lower != null && (lower.length != y.length || upper.length != y.length)) {
+                throw new IllegalArgumentException(name + ": a band needs lower and upper values, one per point");
+            }
             x = x.clone();
             y = y.clone();
+            lower = lower == null ? null : lower.clone();
+            upper = upper == null ? null : upper.clone();
         }
 
-        /** The free energy profile of an angle histogram (radians): bin centres in degrees, F in kT. */
-        public static Series freeEnergyProfile(String name, Histogram angles) {
-            double[] c = angles.centers();
+        public Series(String name, double[] x, double[] y) {
+            this(name, x, y, null, null);
+        }
+
+        /**
+         * A free energy profile along an angle (radians): bin centres in degrees, F in kT with its
+         * bootstrap band; hidden and empty bins are gaps.
+         */
+        public static Series freeEnergyProfile(String name, FreeEnergyProfile profile) {
+            double[] c = new double[profile.bins()];
             for (int b = 0; b < c.length; b++) {
-                c[b] = Math.toDegrees(c[b]);
+                c[b] = Math.toDegrees(profile.center(b));
             }
-            return new Series(name, c, angles.freeEnergyKt());
+            return new Series(name, c, profile.freeEnergyKt(), profile.lowerKt(), profile.upperKt());
         }
 
         /** A histogram as a step curve of its probability density, in the histogram's unit. */
@@ -91,19 +106,48 @@ public final class Plots {
         AtomicFile.writeBytes(png, bytes);
     }
 
+    // one colour per series, so that a band has its curve's colour: black, blue, orange, green, purple
+    private static final Color[] SERIES_COLOURS = {new Color(30, 30, 30), new Color(31, 119, 180), new Color(230, 120, 20),
+        new Color(44, 160, 44), new Color(148, 103, 189)};
+
     /**
-     * Free energy profiles along an angle: x in degrees on [-180, 180], y in kT; bins with
-     * F = +infinity are gaps.
+     * Free energy profiles along an angle: x in degrees on [-180, 180], y in kT; non-finite F
+     * (empty bins, and bins hidden for too few effective samples) are gaps; a series' band is drawn
+     * as two thin dashed lines of its colour, and the subtitle says what was hidden.
      *
      * @param angleName the angle as the axis names it ("phi")
      */
     public static byte[] freeEnergyProfile(String title, String angleName, List<Series> series) {
         XYChart chart = chart(title, angleName + " (deg)", "free energy (kT)", series);
         chart.getStyler().setXAxisMin(-180.0).setXAxisMax(180.0).setXAxisDecimalPattern("0").setYAxisMin(0.0);
-        for (XYSeries s : chart.getSeriesMap().values()) {
-            s.setMarker(SeriesMarkers.CIRCLE);
-        }
         chart.getStyler().setMarkerSize(5);
+        double max = chart.getStyler().getYAxisMax(), min = 0;
+        boolean banded = false;
+        for (int i = 0; i < series.size(); i++) {
+            Series s = series.get(i);
+            Color colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
+            XYSeries curve = chart.getSeriesMap().get(s.name());
+            curve.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(colour).setLineColor(colour);
+            if (s.lower() == null) continue;
+            banded = true;
+            for (double[] edge : new double[][] {s.lower(), s.upper()}) {
+                double[] y = edge.clone();
+                for (int k = 0; k < y.length; k++) {
+                    if (!Double.isFinite(y[k])) y[k] = Double.NaN;
+                    else {
+                        max = Math.max(max, y[k] * 1.05);
+                        min = Math.min(min, y[k]); // a band reaches below the profile's zero
+                    }
+                }
+                XYSeries line = chart.addSeries(s.name() + (edge == s.lower() ? " lower" : " upper"), s.x(), y);
+                line.setMarker(SeriesMarkers.NONE).setLineColor(colour).setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                        BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
+                line.setShowInLegend(false);
+            }
+        }
+        chart.getStyler().setYAxisMax(max).setYAxisMin(min < 0 ? Math.floor(min * 2) / 2 : 0.0);
+        if (banded) chart.setTitle(title + " (dashed: 95% band; gaps: ESS < " + format(FreeEnergyProfile.MIN_BIN_ESS) + ")");
+        chart.getStyler().setLegendVisible(series.size() > 1);
         return png(chart);
     }
 
@@ -181,6 +225,9 @@ public final class Plots {
      */
     static final double RAMACHANDRAN_MAX_KT = 15;
 
+    /** Cells with samples but too few effective ones to give a free energy. */
+    static final Color HIDDEN_CELL = new Color(205, 205, 205);
+
     /**
      * The Ramachandran plot: the free energy -ln p(phi, psi) in kT of a histogram on
      * [-pi, pi]^2 as a colour map, phi across and psi up, both in degrees, empty cells white;
@@ -188,6 +235,19 @@ public final class Plots {
      * whichever is lower.
      */
     public static byte[] ramachandran(Histogram2D histogram, String title) {
+        return ramachandran(histogram, null, 0, title);
+    }
+
+    /**
+     * The Ramachandran plot with the cells whose effective number of samples ({@link
+     * KishEss#perBin}, {@code cellEss[ix * bins + iy]}) is below {@code minCellEss} drawn in light
+     * grey instead of a colour: their free energy is not known (a reweighted cell held by one
+     * sample of negligible weight would otherwise sit hundreds of kT up). The map's zero is its
+     * lowest shown cell.
+     *
+     * @param cellEss null to show every non-empty cell
+     */
+    public static byte[] ramachandran(Histogram2D histogram, double[] cellEss, double minCellEss, String title) {
         int left = 90, top = 60, size = 480, right = 170, bottom = 70;
         BufferedImage image = new BufferedImage(left + size + right, top + size + bottom, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -198,6 +258,18 @@ public final class Plots {
             g.fillRect(0, 0, image.getWidth(), image.getHeight());
 
             double[] f = histogram.freeEnergyKt();
+            boolean anyHidden = false;
+            if (cellEss != null) {
+                double[] mass = histogram.mass();
+                if (cellEss.length != mass.length) throw new IllegalArgumentException(cellEss.length + " cell ESS values for " + mass.length + " cells");
+                double shift = Double.POSITIVE_INFINITY;
+                for (int c = 0; c < mass.length; c++) if (mass[c] > 0 && cellEss[c] >= minCellEss) shift = Math.min(shift, -Math.log(mass[c]));
+                for (int c = 0; c < mass.length; c++) {
+                    boolean shown = mass[c] > 0 && cellEss[c] >= minCellEss;
+                    f[c] = shown ? -Math.log(mass[c]) - shift : mass[c] > 0 ? Double.NaN : Double.POSITIVE_INFINITY;
+                    anyHidden |= mass[c] > 0 && !shown;
+                }
+            }
             double fMax = 0;
             for (double v : f) {
                 if (Double.isFinite(v)) {
@@ -214,12 +286,12 @@ public final class Plots {
                 int x1 = left + (ix + 1) * size / bins;
                 for (int iy = 0; iy < bins; iy++) {
                     double v = f[ix * bins + iy];
-                    if (!Double.isFinite(v)) {
+                    if (v == Double.POSITIVE_INFINITY) {
                         continue;
                     }
                     int y0 = top + size - (iy + 1) * size / bins;
                     int y1 = top + size - iy * size / bins;
-                    g.setColor(colour(v / scale));
+                    g.setColor(Double.isNaN(v) ? HIDDEN_CELL : colour(v / scale));
                     g.fillRect(x0, y0, x1 - x0, y1 - y0);
                 }
             }
@@ -273,7 +345,12 @@ public final class Plots {
             drawVertical(g, "free energy (kT)", barX + barW + 65, top + size / 2);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.drawString("white: no samples", barX - 10, top + size + 50);
-            if (capped) g.drawString("top colour: >= " + format(scale) + " kT", barX - 10, top + size + 65);
+            int line = top + size + 65;
+            if (anyHidden) {
+                g.drawString("grey: ESS < " + format(minCellEss), barX - 10, line);
+                line += 15;
+            }
+            if (capped) g.drawString("top colour: >= " + format(scale) + " kT", barX - 10, line);
         } finally {
             g.dispose();
         }

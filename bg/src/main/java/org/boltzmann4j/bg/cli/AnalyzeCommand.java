@@ -46,6 +46,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Report folder (created; files in it are replaced).")
     Path out;
 
+    @Option(names = "--reference", paramLabel = "FILE",
+            description = "A reference trajectory of the same molecule (MD, say; formats as --traj) whose phi profile is drawn beside the samples' one.")
+    Path reference;
+
     @Option(names = "--residue", paramLabel = "NAME", description = "Residue to analyse, e.g. ALA2 (default: the first with phi and psi).")
     String residue;
 
@@ -80,12 +84,16 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (frames.atoms() != topology.atomCount())
             throw new MolecularFileException(traj, frames.atoms() + " atoms per frame, " + pdb + " has " + topology.atomCount());
         if (frames.frames() == 0) throw new MolecularFileException(traj, "no frames");
+        Frames referenceFrames = reference == null ? null : Coordinates.load(reference);
+        if (referenceFrames != null && referenceFrames.atoms() != topology.atomCount())
+            throw new MolecularFileException(reference, referenceFrames.atoms() + " atoms per frame, " + pdb + " has " + topology.atomCount());
+        if (referenceFrames != null && referenceFrames.frames() == 0) throw new MolecularFileException(reference, "no frames");
         double[] logW = weights == null ? null : vector(weights, "log-weights", frames.frames());
         double[] e = energies == null ? null : vector(energies, "energies", frames.frames());
 
         BackboneAnalysis.Report report;
         try {
-            report = BackboneAnalysis.analyze(topology, frames, logW, e, temperatureK, options);
+            report = BackboneAnalysis.analyze(topology, frames, logW, e, temperatureK, options, referenceFrames);
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(blame(ex.getMessage()) + ": " + ex.getMessage(), ex);
         }
@@ -103,6 +111,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (weights != null && (message.contains("log-weight") || message.contains("weight"))) return weights.toString();
         if (energies != null && message.contains("energ")) return energies.toString();
         if (message.contains("residue")) return pdb.toString();
+        if (reference != null && message.contains("reference")) return reference.toString();
         return traj.toString();
     }
 

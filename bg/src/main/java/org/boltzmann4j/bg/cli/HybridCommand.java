@@ -12,7 +12,7 @@ import org.boltzmann4j.bg.analysis.BackboneDihedrals;
 import org.boltzmann4j.bg.generator.FlowProposal;
 import org.boltzmann4j.bg.generator.MolecularModel;
 import org.boltzmann4j.bg.io.Pdb;
-import org.boltzmann4j.bg.analysis.Dihedral;
+import org.boltzmann4j.bg.coordinates.DihedralAngle;
 import org.boltzmann4j.bg.analysis.PhiStates;
 import org.boltzmann4j.bg.sampling.HybridSampler;
 import org.boltzmann4j.bg.sampling.HybridSettings;
@@ -117,7 +117,7 @@ final class HybridCommand implements Callable<Integer> {
         List<Observable> observables = new ArrayList<>();
         if (!pairs.isEmpty()) {
             int[] a = pairs.getFirst().phi().atoms();
-            observables.add(new Observable(PHI_COLUMN, x -> Dihedral.angle(x, 3 * a[0], 3 * a[1], 3 * a[2], 3 * a[3])));
+            observables.add(new Observable(PHI_COLUMN, x -> DihedralAngle.of(x, 3 * a[0], 3 * a[1], 3 * a[2], 3 * a[3])));
         }
         try (Progress progress = new Progress("hybrid", steps, "steps")) {
             var result = HybridSampler.run(molecular.systemXml(), structure.frames().frame(0), proposal, observables, settings, out, resume,

@@ -24,7 +24,11 @@ final class SystemOptions {
 
     /** The --pdb file, or the bundled system's PDB; a System given as XML needs --pdb. */
     Pdb.Structure structure() throws IOException {
-        if (pdb != null) return Pdb.read(pdb);
+        if (pdb != null) {
+            Pdb.Structure structure = Pdb.read(pdb);
+            org.boltzmann4j.bg.io.Coordinates.requireFinite(structure.frames(), pdb); // "nan" parses as a PDB coordinate
+            return structure;
+        }
         MolecularSystem m = molecular();
         return Pdb.parse(m.pdb().orElseThrow(() -> new Main.UsageException("--pdb is required for a System given as an XML file")), source());
     }

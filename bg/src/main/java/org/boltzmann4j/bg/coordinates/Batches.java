@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * INDArray boundaries of the double[] kernels. Coordinates are float64 only (DESIGN.md); other
+ * INDArray boundaries of the double[] kernels. Coordinates are float64 only (the project's design notes); other
  * types are rejected rather than converted. (The flow package has its own package-private copy of
  * these few lines; if a third caller appears, they belong in one public place.)
  */

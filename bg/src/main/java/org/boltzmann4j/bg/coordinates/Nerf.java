@@ -264,37 +264,9 @@ final class Nerf {
         return Math.atan2(Math.sqrt(qx * qx + qy * qy + qz * qz), ax * cx + ay * cy + az * cz);
     }
 
-    /**
-     * Dihedral i-j-k-l in (-pi, pi], IUPAC sign (positive = clockwise looking from j to k): with b0
-     * = x_i - x_j, b1 = unit(x_k - x_j), b2 = x_l - x_k, v and w the parts of b0 and b2 normal to b1,
-     * phi = atan2((b1 x v) . w, v . w).
-     */
+    /** Dihedral i-j-k-l of the frame at offset xo, in (-pi, pi] ({@link DihedralAngle}). */
     static double dihedral(double[] x, int xo, int i, int j, int k, int l) {
-        double b0x = x[xo + 3 * i] - x[xo + 3 * j];
-        double b0y = x[xo + 3 * i + 1] - x[xo + 3 * j + 1];
-        double b0z = x[xo + 3 * i + 2] - x[xo + 3 * j + 2];
-        double b1x = x[xo + 3 * k] - x[xo + 3 * j];
-        double b1y = x[xo + 3 * k + 1] - x[xo + 3 * j + 1];
-        double b1z = x[xo + 3 * k + 2] - x[xo + 3 * j + 2];
-        double b2x = x[xo + 3 * l] - x[xo + 3 * k];
-        double b2y = x[xo + 3 * l + 1] - x[xo + 3 * k + 1];
-        double b2z = x[xo + 3 * l + 2] - x[xo + 3 * k + 2];
-        double len = Math.sqrt(b1x * b1x + b1y * b1y + b1z * b1z);
-        b1x /= len;
-        b1y /= len;
-        b1z /= len;
-        double p0 = b0x * b1x + b0y * b1y + b0z * b1z;
-        double vx = b0x - p0 * b1x;
-        double vy = b0y - p0 * b1y;
-        double vz = b0z - p0 * b1z;
-        double p2 = b2x * b1x + b2y * b1y + b2z * b1z;
-        double wx = b2x - p2 * b1x;
-        double wy = b2y - p2 * b1y;
-        double wz = b2z - p2 * b1z;
-        double cx = b1y * vz - b1z * vy;
-        double cy = b1z * vx - b1x * vz;
-        double cz = b1x * vy - b1y * vx;
-        return wrap(Math.atan2(cx * wx + cy * wy + cz * wz, vx * wx + vy * wy + vz * wz));
+        return DihedralAngle.of(x, xo + 3 * i, xo + 3 * j, xo + 3 * k, xo + 3 * l);
     }
 
     /**

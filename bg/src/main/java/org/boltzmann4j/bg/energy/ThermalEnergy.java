@@ -1,6 +1,6 @@
 package org.boltzmann4j.bg.energy;
 
-/** kT: the unit of everything Boltzmann-weighted, in kJ/mol (the DESIGN's kT = 0.0083144626 T). */
+/** kT: the unit of everything Boltzmann-weighted, in kJ/mol (kT = 0.0083144626 T, Boltzmann's constant in kJ/mol/K). */
 public final class ThermalEnergy {
     /** The molar gas constant R = N_A k_B in kJ/(mol K) (CODATA 2018, as OpenMM uses). */
     public static final double MOLAR_GAS_CONSTANT_KJ_MOL_K = 0.0083144626;

@@ -40,7 +40,7 @@ public record SampleSet(Frames x, double[] logQ, double[] energies, double[] log
 
     public static SampleSet read(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "no such samples folder");
-        Frames x = Dcd.read(dir.resolve(TRAJECTORY)).frames();
+        Frames x = org.boltzmann4j.bg.io.Coordinates.load(dir.resolve(TRAJECTORY));
         double[] logQ = vector(dir.resolve(LOG_Q), x.frames());
         double[] energies = vector(dir.resolve(ENERGIES), x.frames());
         double[] logW = vector(dir.resolve(LOG_W), x.frames());

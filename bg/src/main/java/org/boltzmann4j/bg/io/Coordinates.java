@@ -21,15 +21,33 @@ public final class Coordinates {
 
     private Coordinates() {}
 
-    /** Reads every frame of a .npy, .pdb or .dcd file, in nm. */
+    /**
+     * Reads every frame of a .npy, .pdb or .dcd file, in nm, and refuses a file with a non-finite
+     * coordinate in any atom of any frame ({@link #requireFinite}): a NaN at an atom no analysis
+     * looks at would otherwise pass silently, and one that an energy or a flow sees poisons it.
+     */
     public static Frames load(Path file) throws IOException {
-        return switch (extension(file)) {
+        Frames frames = switch (extension(file)) {
             case "npy" -> fromNpy(Npy.read(file), file);
             case "pdb" -> Pdb.read(file).frames();
             case "dcd" -> Dcd.read(file).frames();
             default -> throw new MolecularFileException(file,
                     "unknown coordinate file type (expected .npy, .pdb or .dcd)");
         };
+        return requireFinite(frames, file);
+    }
+
+    /** The frames, if every coordinate is finite; otherwise an error naming the file, the first such frame and atom. */
+    public static Frames requireFinite(Frames frames, Path file) throws MolecularFileException {
+        double[] xyz = frames.xyz();
+        for (int i = 0; i < xyz.length; i++) {
+            if (!Double.isFinite(xyz[i])) {
+                int atom = i / 3 % frames.atoms(), frame = i / 3 / frames.atoms();
+                throw new MolecularFileException(file, "non-finite coordinate in frame " + frame + ", atom " + atom + " (counted from 0): "
+                        + "xyz".charAt(i % 3) + " = " + xyz[i]);
+            }
+        }
+        return frames;
     }
 
     /**

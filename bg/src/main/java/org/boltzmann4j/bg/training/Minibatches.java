@@ -10,8 +10,12 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Training data cut into a held-out part and shuffled minibatches, all determined by a seed.
  *
- * <p>The split is a seeded random permutation of the rows: the first round(fraction * n) rows of
- * it are held out, the rest train (each part in ascending row order). Training rows are visited in
+ * <p>The split holds out round(fraction * n) rows as contiguous blocks of frames, one block at a
+ * seeded position in each of k equal stripes of the data (k = held / 100, between 1 and 10), and
+ * trains on the rest (each part in ascending row order). Rows are MD frames in time order (0.1 ps
+ * apart, or replicas one after another), so random rows would be held out next to training rows
+ * that are nearly the same configuration, and the held-out NLL would measure memory, not
+ * generalisation; a block of held / k frames is correlated with training frames only at its ends. Training rows are visited in
  * epochs; epoch e is a permutation of the training rows drawn from (seed, e) alone, cut into
  * floor(n_train / batchSize) full batches (the few rows left over sit out that epoch, and differ
  * between epochs). So batch k of the run is a function of (seed, k): a resumed run sees the same
@@ -47,12 +51,12 @@ public final class Minibatches {
         this.batchSize = batchSize;
         this.seed = seed;
         int n = (int) data.size(0);
-        int[] perm = permutation(n, RandomStreams.of(seed, RandomStreams.SPLIT, 0));
-        int held = (int) Math.round(heldOutFraction * n);
-        this.heldOut = Arrays.copyOfRange(perm, 0, held);
-        this.train = Arrays.copyOfRange(perm, held, n);
-        Arrays.sort(heldOut);
-        Arrays.sort(train);
+        this.heldOut = heldOutBlocks(n, (int) Math.round(heldOutFraction * n), RandomStreams.of(seed, RandomStreams.SPLIT, 0));
+        this.train = new int[n - heldOut.length];
+        for (int r = 0, h = 0, t = 0; r < n; r++) {
+            if (h < heldOut.length && heldOut[h] == r) h++;
+            else train[t++] = r;
+        }
         if (batchSize <= 0 || batchSize > train.length) {
             throw new IllegalArgumentException("batch size " + batchSize + " must lie in [1, " + train.length
                     + "] (the training rows)");
@@ -113,6 +117,20 @@ public final class Minibatches {
             cachedEpoch = epoch;
         }
         return data.getRows(Arrays.copyOfRange(order, k * batchSize, (k + 1) * batchSize));
+    }
+
+    /** {@code held} rows of 0..n-1 in ascending order: one contiguous block at a random offset in each of k equal stripes. */
+    private static int[] heldOutBlocks(int n, int held, SplittableRandom rng) {
+        int k = Math.max(1, Math.min(10, held / 100));
+        int[] rows = new int[held];
+        int taken = 0;
+        for (int b = 0; b < k; b++) {
+            int stripeStart = (int) ((long) b * n / k), stripeEnd = (int) ((long) (b + 1) * n / k);
+            int length = (int) ((long) (b + 1) * held / k) - (int) ((long) b * held / k);
+            int start = stripeStart + rng.nextInt(stripeEnd - stripeStart - length + 1);
+            for (int r = start; r < start + length; r++) rows[taken++] = r;
+        }
+        return rows;
     }
 
     /** A uniformly random permutation of 0..n-1 (Fisher-Yates, Durstenfeld's in-place form). */

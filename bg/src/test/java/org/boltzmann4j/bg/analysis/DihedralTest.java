@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.boltzmann4j.bg.coordinates.DihedralAngle;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.Npy;
 import org.boltzmann4j.bg.io.NpyArray;
@@ -151,14 +152,14 @@ class DihedralTest {
     void signConventionAndTheBoundary() {
         // A trans (180 degree) arrangement and a right-handed +90 degree one, by construction.
         double[] trans = {1, 1, 0, 0, 0, 0, 1, 0, 0, 1, -1, 0};
-        assertEquals(Math.PI, Dihedral.angle(trans, 0, 3, 6, 9), 0); // +pi, never -pi
+        assertEquals(Math.PI, DihedralAngle.of(trans, 0, 3, 6, 9), 0); // +pi, never -pi
         // j->k along +x, i at +y: l at +z is a right-handed quarter turn about j->k, +90 degrees.
         double[] plus90 = {0, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1};
         double[] minus90 = {0, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, -1};
-        assertEquals(Math.PI / 2, Dihedral.angle(plus90, 0, 3, 6, 9), 1e-15);
-        assertEquals(-Math.PI / 2, Dihedral.angle(minus90, 0, 3, 6, 9), 1e-15);
+        assertEquals(Math.PI / 2, DihedralAngle.of(plus90, 0, 3, 6, 9), 1e-15);
+        assertEquals(-Math.PI / 2, DihedralAngle.of(minus90, 0, 3, 6, 9), 1e-15);
         double[] collinear = {0, 0, 0, 1, 0, 0, 2, 0, 0, 2, 1, 0};
-        assertTrue(Double.isNaN(Dihedral.angle(collinear, 0, 3, 6, 9)));
+        assertTrue(Double.isNaN(DihedralAngle.of(collinear, 0, 3, 6, 9)));
         assertThrows(IllegalArgumentException.class, () -> new Dihedral("x", 1, 1, 2, 3));
         assertThrows(IllegalArgumentException.class, () -> Dihedral.compute(Frames.single(plus90), 0, 1, 2, 4));
     }

@@ -69,8 +69,8 @@ class PlotsTest {
         double[][] md = angles(3000, 2);
         double[][] flow = angles(3000, 3);
         byte[] profile = Plots.freeEnergyProfile("Free energy along phi", "phi",
-                List.of(Plots.Series.freeEnergyProfile("MD", Histogram.ofAngles(md[0], null, 72)),
-                        Plots.Series.freeEnergyProfile("flow", Histogram.ofAngles(flow[0], null, 72))));
+                List.of(Plots.Series.freeEnergyProfile("MD", FreeEnergyProfile.ofAngles(md[0], null, 72, 50, 1, 1)),
+                        Plots.Series.freeEnergyProfile("flow", FreeEnergyProfile.ofAngles(flow[0], null, 72, 50, 1, 2))));
         assertEquals(800, image(profile).getWidth());
         SplittableRandom random = new SplittableRandom(4);
         double[] e1 = new double[1000];
@@ -95,7 +95,7 @@ class PlotsTest {
         Plots.Series s = Plots.Series.histogram("h", h);
         assertArrayEquals(new double[] {0, 1, 1, 2}, s.x(), 0);
         assertArrayEquals(new double[] {0.25, 0.25, 0.75, 0.75}, s.y(), 0);
-        Plots.Series f = Plots.Series.freeEnergyProfile("f", Histogram.ofAngles(new double[] {-3, 3}, null, 4));
+        Plots.Series f = Plots.Series.freeEnergyProfile("f", FreeEnergyProfile.ofAngles(new double[] {-3, 3}, null, 4, 10, 1, 1));
         assertArrayEquals(new double[] {-135, -45, 45, 135}, f.x(), 1e-12);
     }
 }

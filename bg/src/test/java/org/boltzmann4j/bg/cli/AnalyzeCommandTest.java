@@ -80,22 +80,19 @@ class AnalyzeCommandTest {
         assertEquals("[6,8,10,16]", j.get("psi_atoms").toString());
         assertEquals(2, j.get("dihedrals").size());
 
-        double[] phi = Dihedral.compute(frames, 4, 6, 8, 10);
-        PhiStates.Populations p = PhiStates.populations(phi, null);
-        assertEquals(p.negative(), j.get("phi_negative_population").asDouble(), 1e-15);
-        assertEquals(p.positive(), j.get("phi_positive_population").asDouble(), 1e-15);
-        assertEquals(1, j.get("phi_negative_population").asDouble() + j.get("phi_positive_population").asDouble(), 1e-12);
-        if (p.positive() == 0) {
-            // The 300 K MD never reaches phi > 0 (DESIGN): dF is +infinity, written as null with a note.
-            assertTrue(j.get("delta_f_kt").isNull());
-            assertTrue(j.get("delta_f_ci_lower_kt").isNull());
-            assertTrue(j.get("notes").toString().contains("phi > 0"), j.get("notes").toString());
-        } else {
-            assertEquals(p.deltaFKt(), j.get("delta_f_kt").asDouble(), 1e-12);
-        }
-        assertEquals(PhiStates.transitions(phi, Math.toRadians(20)), j.get("phi_transitions").asInt());
+        // pinned: the bundled 300 K MD never reaches phi > 0 (the design notes' reference facts), so all 200
+        // frames are at phi < 0, dF is +infinity (written as null with a note) and phi never crosses
+        assertEquals(1.0, j.get("phi_negative_population").asDouble(), 0);
+        assertEquals(0.0, j.get("phi_positive_population").asDouble(), 0);
+        assertTrue(j.get("delta_f_kt").isNull());
+        assertTrue(j.get("delta_f_ci_lower_kt").isNull());
+        assertTrue(j.get("notes").toString().contains("phi > 0"), j.get("notes").toString());
+        assertEquals(0, j.get("phi_transitions").asInt());
+        // measured (sin(phi), Sokal's window): 1.7372195629489289 frames, error 0.7572364517636276, window 9
+        assertEquals(1.7372195629489289, j.get("phi_autocorrelation_time_frames").asDouble(), 1e-12);
+        assertEquals(0.7572364517636276, j.get("phi_autocorrelation_time_error_frames").asDouble(), 1e-12);
+        assertEquals(9, j.get("phi_autocorrelation_window_frames").asInt());
         assertEquals("sin(phi)", j.get("phi_autocorrelation_observable").asText());
-        assertTrue(j.get("phi_autocorrelation_time_frames").asDouble() > 0);
         for (String key : List.of("delta_f_kjmol", "delta_f_ci_upper_kt", "delta_f_ci_level", "bootstrap_resamples",
                 "bootstrap_block_length_frames", "bootstrap_seed", "phi_transition_core_margin_deg",
                 "phi_autocorrelation_time_error_frames", "phi_autocorrelation_window_frames", "histogram_bins", "files", "notes")) {
@@ -104,15 +101,47 @@ class AnalyzeCommandTest {
         assertPng(out.resolve("ramachandran.png"));
         assertPng(out.resolve("phi-free-energy.png"));
         List<String> csv = Files.readAllLines(out.resolve("phi-free-energy.csv"));
-        assertEquals("phi_deg,free_energy_kt", csv.getFirst());
+        assertEquals("phi_deg,free_energy_kt,effective_samples,band_lower_kt,band_upper_kt", csv.getFirst());
         assertEquals(73, csv.size());
         assertEquals(-177.5, Double.parseDouble(csv.get(1).split(",")[0]), 1e-9);
         double min = Double.POSITIVE_INFINITY;
         for (String line : csv.subList(1, csv.size())) {
-            min = Math.min(min, Double.parseDouble(line.split(",")[1].replace("inf", "Infinity")));
+            String f = line.split(",")[1];
+            if (!f.equals("nan")) min = Math.min(min, Double.parseDouble(f.replace("inf", "Infinity"))); // nan: hidden, too few samples
         }
         assertEquals(0, min, 0, "the profile is shifted to minimum 0");
         assertTrue(run.err().isBlank(), run.err());
+    }
+
+    /**
+     * A fixed input whose outcome is known exactly: the bundled MD with its last 50 of 200 frames
+     * mirrored (x -> -x negates every dihedral, so those frames sit at phi > 0 and the others at
+     * phi < 0): P(phi > 0) = 1/4, dF = -ln(1/3) = ln 3 kT, and one transition (frame 149 -> 150).
+     */
+    @Test
+    void pinnedOutcomeOfAMirroredHalf() throws Exception {
+        double[] xyz = frames.xyz().clone();
+        int perFrame = 22 * 3;
+        for (int i = 150 * perFrame; i < 200 * perFrame; i++) xyz[i] = -xyz[i];
+        Path mirrored = dir.resolve("mirrored.npy");
+        Npy.write(mirrored, xyz, 200, 22, 3);
+        Path out = dir.resolve("mirrored-report");
+        Run run = bg("analyze", "--pdb", pdb.toString(), "--traj", mirrored.toString(), "--out", out.toString());
+        assertEquals(0, run.code(), run.err());
+        JsonNode j = json(out.resolve("analysis.json"));
+        assertEquals(200, j.get("frames").asInt());
+        assertEquals(0.75, j.get("phi_negative_population").asDouble(), 1e-15);
+        assertEquals(0.25, j.get("phi_positive_population").asDouble(), 1e-15);
+        assertEquals(Math.log(3), j.get("delta_f_kt").asDouble(), 1e-12);
+        assertEquals(Math.log(3) * 0.0083144626 * 300, j.get("delta_f_kjmol").asDouble(), 1e-9);
+        assertEquals(1, j.get("phi_transitions").asInt());
+        // measured (seed 1, 1000 resamples): the autocorrelation time of sin(phi) is long (one jump), so the
+        // blocks are 48 frames long and 187 resamples drew no phi > 0 frame: the upper bound is infinite (null)
+        assertEquals(23.55113989675018, j.get("phi_autocorrelation_time_frames").asDouble(), 1e-12);
+        assertEquals(48, j.get("bootstrap_block_length_frames").asInt());
+        assertEquals(0.11964279050993665, j.get("delta_f_ci_lower_kt").asDouble(), 1e-12);
+        assertTrue(j.get("delta_f_ci_upper_kt").isNull());
+        assertTrue(j.get("notes").toString().contains("187 of 1000 bootstrap resamples had an empty state"), j.get("notes").toString());
     }
 
     @Test
@@ -197,7 +226,18 @@ class AnalyzeCommandTest {
         Npy.write(broken, xyz, frames.frames(), 22, 3);
         Run nanFrame = bg("analyze", "--pdb", pdb.toString(), "--traj", broken.toString(), "--out", o);
         assertEquals(1, nanFrame.code());
-        assertOneLine(nanFrame.err(), "broken.npy: frame 7 has no defined phi/psi");
+        assertOneLine(nanFrame.err(), "broken.npy: non-finite coordinate in frame 7, atom 8 (counted from 0): y = NaN");
+        // an atom no dihedral uses (atom 0, a methyl hydrogen of ACE): refused all the same, not analysed around
+        double[] offBackbone = frames.xyz().clone();
+        offBackbone[(3 * 22 + 0) * 3 + 2] = Double.POSITIVE_INFINITY;
+        Path hydrogen = dir.resolve("hydrogen.npy");
+        Npy.write(hydrogen, offBackbone, frames.frames(), 22, 3);
+        Run nanHydrogen = bg("analyze", "--pdb", pdb.toString(), "--traj", hydrogen.toString(), "--out", o);
+        assertEquals(1, nanHydrogen.code());
+        assertOneLine(nanHydrogen.err(), "hydrogen.npy: non-finite coordinate in frame 3, atom 0 (counted from 0): z = Infinity");
+        Run nanReference = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--reference", hydrogen.toString(), "--out", o);
+        assertEquals(1, nanReference.code());
+        assertOneLine(nanReference.err(), "hydrogen.npy: non-finite coordinate in frame 3, atom 0");
 
         Path shortWeights = dir.resolve("logw.npy");
         Npy.write(shortWeights, new double[199], 199);

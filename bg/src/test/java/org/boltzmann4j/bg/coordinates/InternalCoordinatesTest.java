@@ -560,25 +560,4 @@ class InternalCoordinatesTest {
         assertThrows(IllegalArgumentException.class, () -> ic.forward(Nd4j.zeros(DataType.DOUBLE, 2, 60)));
         assertThrows(IllegalArgumentException.class, () -> ic.forward(Nd4j.zeros(DataType.FLOAT, 2, 66)));
     }
-
-    @Test
-    void batchOf1024IsFast() {
-        InternalCoordinates ic = new InternalCoordinates(ALDP.zMatrix());
-        int n = 1024;
-        double[] z = randomInternal(ALDP, ic, n, 1.0, new Random(18));
-        INDArray zz = matrix(z, n);
-        INDArray g = Nd4j.ones(DataType.DOUBLE, n, 66);
-        for (int warm = 0; warm < 20; warm++) {
-            ic.forwardPass(zz).backward(g, null);
-        }
-        long t0 = System.nanoTime();
-        int reps = 20;
-        for (int r = 0; r < reps; r++) {
-            ic.forwardPass(zz).backward(g, null);
-        }
-        double ms = (System.nanoTime() - t0) / 1e6 / reps;
-        System.out.printf("InternalCoordinates forward+backward, n=1024, N=22: %.2f ms%n", ms);
-        // generous: a shared 2-core machine; per-op ND4J code would take seconds
-        assertTrue(ms < 500, "took " + ms + " ms");
-    }
 }

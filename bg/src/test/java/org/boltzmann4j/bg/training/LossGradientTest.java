@@ -104,7 +104,8 @@ class LossGradientTest {
         Loss.Report klPart = kl.evaluate(new Loss.Batch(15, x, z));
         assertEquals(early.exampleLoss() + 0.25 * klPart.loss(), mid.loss(), 1e-12);
         assertEquals(klPart.meanReducedEnergy(), mid.meanReducedEnergy(), 0);
-        assertTrue(mid.ess() > 0 && mid.ess() <= 1);
+        // the ESS of the reported batch: the Kish formula on log w = -U(F(z))/kT - log q(F(z)), written out here
+        assertEquals(kishEss(flow, DoubleWell2D.noe2019(), z), mid.ess(), 1e-12);
         assertTrue(Double.isNaN(mid.reweightedLoss()));
         // at the end of both ramps: all three terms
         Loss.Report late = mixed.evaluate(new Loss.Batch(40, x, z));
@@ -168,5 +169,26 @@ class LossGradientTest {
         };
         assertEquals(fixedSamples.evaluate(batch).loss(), rw.evaluate(batch).loss(), 1e-9);
         checkGradient(flow, fixedSamples, batch);
+    }
+
+    /** Normalised Kish ESS (sum w)^2 / (n sum w^2) of the flow's samples F(z), kT = 1, with plain doubles. */
+    private static double kishEss(Flow flow, org.boltzmann4j.bg.energy.Energy energy, INDArray z) {
+        org.boltzmann4j.bg.flow.Transform.Result r = flow.forward(z);
+        double[] u = energy.evaluate(r.output(), false).energies().dup().data().asDouble();
+        double[] logBase = BASE.logProb(z).dup().data().asDouble(), logDet = r.logDet().dup().data().asDouble();
+        int n = u.length;
+        double[] logW = new double[n];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            logW[i] = -u[i] - (logBase[i] - logDet[i]);
+            max = Math.max(max, logW[i]);
+        }
+        double sum = 0, sumSq = 0;
+        for (double lw : logW) {
+            double w = Math.exp(lw - max);
+            sum += w;
+            sumSq += w * w;
+        }
+        return sum * sum / (n * sumSq);
     }
 }

@@ -42,6 +42,28 @@ class MinibatchesTest {
                 b.heldOut().getRow(3).dup().data().asDouble(), 0);
     }
 
+    /** MD frames are in time order: held-out rows come in contiguous blocks, not as single rows between training rows. */
+    @Test
+    void heldOutRowsAreContiguousBlocksSpreadOverTheData() {
+        Minibatches b = new Minibatches(numbered(30_000), 0.1, 256, 3);
+        int[] held = b.heldOutRows();
+        assertEquals(3000, held.length);
+        int runs = 1;
+        for (int i = 1; i < held.length; i++) {
+            if (held[i] != held[i - 1] + 1) runs++;
+        }
+        // 10 blocks of 300 frames, one in each tenth of the data (two may touch and count as one run)
+        assertTrue(runs >= 5 && runs <= 10, runs + " runs");
+        for (int stripe = 0; stripe < 10; stripe++) {
+            int lo = stripe * 3000, hi = lo + 3000;
+            assertEquals(300, IntStream.of(held).filter(r -> r >= lo && r < hi).count(), "stripe " + stripe);
+        }
+        // a small data set: one block
+        int[] small = new Minibatches(numbered(200), 0.1, 16, 3).heldOutRows();
+        assertEquals(20, small.length);
+        assertEquals(small[0] + 19, small[19]);
+    }
+
     @Test
     void everyEpochVisitsDistinctTrainingRowsInANewOrder() {
         Minibatches b = new Minibatches(numbered(103), 0.2, 10, 5);

@@ -33,7 +33,9 @@ class TrainerTest {
         assertEquals(last, reports.getLast());
         assertEquals(1e-3 * 7 / 11, last.learningRate(), 1e-15); // the rate of step 6 (the 7th)
         assertTrue(Double.isNaN(last.heldOutNll()), "no data, no held-out NLL");
-        assertTrue(last.ess() > 0 && last.ess() <= 1, "ESS " + last.ess());
+        // measured 0.0491 (100 samples, seed 0); a bound at half of it fails weights that one or two
+        // samples dominate (one alone gives 0.01)
+        assertTrue(last.ess() > 0.025, "ESS " + last.ess());
         assertTrue(last.last().meanReducedEnergy() < 50 && last.stepsPerSecond() > 0);
         assertTrue(Double.isFinite(last.meanLoss()) && last.gradientNorm() > 0);
     }
