@@ -70,11 +70,8 @@ def main():
     from openmm.app import ForceField, NoCutoff, PDBFile
 
     forcefield = ForceField("amber14-all.xml")
-    os.makedirs(out_dir, exist_ok=True)
-    for old in os.listdir(out_dir):
-        if old.endswith(".pdb"):
-            os.remove(os.path.join(out_dir, old))
     entries = []
+    made = {}
     with tempfile.TemporaryDirectory() as tmp:
         for k, (seq, name, termini) in enumerate(sequences()):
             seed = 100 + k
@@ -90,11 +87,19 @@ def main():
             if system.getNumParticles() != atoms:
                 sys.exit("FAIL: %s: System has %d particles, the PDB %d atoms" % (name, system.getNumParticles(), atoms))
             file = name + ".pdb"
-            with open(pdb_path) as src, open(os.path.join(out_dir, file), "w") as dst:
-                dst.write(src.read())
+            with open(pdb_path) as src:
+                made[file] = src.read()
             entries.append(dict(name=name, sequence=seq, termini=termini, seed=seed, file=file, atoms=atoms,
                                 openmm_accepted=True))
             print("%-22s %-10s %3d atoms: OpenMM PDBFile + ForceField('amber14-all.xml') accept it" % (name, termini, atoms))
+    # Only a complete, checked set replaces the old one.
+    os.makedirs(out_dir, exist_ok=True)
+    for old in os.listdir(out_dir):
+        if old.endswith(".pdb"):
+            os.remove(os.path.join(out_dir, old))
+    for file, text in made.items():
+        with open(os.path.join(out_dir, file), "w") as dst:
+            dst.write(text)
     index = dict(made_by="scripts/make-test-peptides.py", openmm_version=version.version,
                  openmm_check="PDBFile(file) then ForceField('amber14-all.xml').createSystem(topology, nonbondedMethod=NoCutoff)",
                  peptides=entries)

@@ -14,7 +14,7 @@ import org.boltzmann4j.bg.io.Topology;
  * A peptide made elsewhere (one chain of standard residues, caps allowed), renamed and reordered
  * to amber's templates, with the hydrogens it lacks placed by the same template rows as a built
  * peptide's, relative to the heavy atoms present. Hydrogens may be named as in the templates or in
- * PDB version 2 style (1HB for HB1; HN for H). Histidine named HIS becomes HIP, HID or HIE by the
+ * PDB version 2 style (1HB for HB1; HN for H), or as OpenMM's PDB writer names cap atoms. Histidine named HIS becomes HIP, HID or HIE by the
  * ring hydrogens present (HIE when it has none).
  */
 final class HydrogenCompletion {
@@ -35,7 +35,7 @@ final class HydrogenCompletion {
             Topology.Residue r = residues.get(k);
             Map<String, Integer> names = new HashMap<>();
             for (int i = r.firstAtom(); i < r.firstAtom() + r.atomCount(); i++) {
-                String name = normalize(topology.atoms().get(i).name());
+                String name = templateName(r.name(), topology.atoms().get(i).name());
                 if (names.put(name, i) != null) {
                     throw new IllegalArgumentException(source + ": residue " + label(r) + " has atom " + name + " twice");
                 }
@@ -111,12 +111,34 @@ final class HydrogenCompletion {
         return r.name() + " " + r.number() + (r.chainId().isEmpty() ? "" : " (chain " + r.chainId() + ")");
     }
 
-    /** Template spelling of an atom name: upper case, PDB v2 leading digits moved to the end, HN as H. */
-    static String normalize(String name) {
+    /**
+     * Other spellings of template atoms: OpenMM's PDB writer (ACE H1-H3 and NME C, H1-H3, from its
+     * pdbNames.xml), CHARMM's terminal names and old PDB names.
+     */
+    private static final Map<String, String> CAP_ALIASES = Map.ofEntries(
+            Map.entry("ACE:H1", "HH31"), Map.entry("ACE:H2", "HH32"), Map.entry("ACE:H3", "HH33"), Map.entry("ACE:CA", "CH3"),
+            Map.entry("NME:C", "CH3"), Map.entry("NME:CA", "CH3"), Map.entry("NME:H1", "HH31"), Map.entry("NME:H2", "HH32"),
+            Map.entry("NME:H3", "HH33"));
+    private static final Map<String, String> AMINO_ALIASES = Map.ofEntries(
+            Map.entry("HT1", "H1"), Map.entry("HT2", "H2"), Map.entry("HT3", "H3"), Map.entry("OT1", "O"),
+            Map.entry("OC1", "O"), Map.entry("OT2", "OXT"), Map.entry("OC2", "OXT"), Map.entry("ILE:CD", "CD1"),
+            Map.entry("SER:HG1", "HG"), Map.entry("CYS:HG1", "HG"));
+
+    /**
+     * Template spelling of an atom name in a residue: upper case, PDB v2 leading digits moved to
+     * the end ("1HB" is HB1), HN as H, and the aliases above.
+     */
+    static String templateName(String residue, String name) {
+        String res = residue.trim().toUpperCase(Locale.ROOT);
+        if (res.equals("NMA")) res = "NME";
         String n = name.trim().toUpperCase(Locale.ROOT);
         int digits = 0;
         while (digits < n.length() - 1 && Character.isDigit(n.charAt(digits))) digits++;
         if (digits > 0) n = n.substring(digits) + n.substring(0, digits);
-        return n.equals("HN") ? "H" : n;
+        if (n.equals("HN")) return "H";
+        String alias = CAP_ALIASES.get(res + ":" + n);
+        if (alias == null) alias = AMINO_ALIASES.get(res + ":" + n);
+        if (alias == null && !res.equals("ACE") && !res.equals("NME")) alias = AMINO_ALIASES.get(n);
+        return alias == null ? n : alias;
     }
 }

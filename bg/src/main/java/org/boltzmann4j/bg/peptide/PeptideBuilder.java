@@ -4,15 +4,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.Map;
+import org.boltzmann4j.bg.forcefield.ForceField;
 import org.boltzmann4j.bg.io.Topology;
+import org.boltzmann4j.openmm.Context;
+import org.boltzmann4j.openmm.OpenMMSystem;
 
 /**
  * Builds peptides from a {@link Sequence}: the chain's backbone N, CA, C atoms residue by residue
  * (psi of the previous residue, omega 180, phi), then every other atom of the residue by its
  * template row ({@link ResidueTemplate}). Torsions are given or drawn; a structure with a clash
  * (atoms four or more bonds apart closer than {@value #MIN_HYDROGEN_NM} nm when one is a hydrogen,
- * {@value #MIN_HEAVY_NM} nm between heavy atoms) is rejected and another draw of side-chain
- * rotamers, and of phi/psi when they are not given, is tried, up to {@link BuildOptions#attempts()}.
+ * {@value #MIN_HEAVY_NM} nm between heavy atoms) is mended residue by residue: the residue is
+ * redrawn (side-chain rotamer, and phi/psi when they are not given), and after repeated failures
+ * the residue before it too, up to {@link BuildOptions#attempts()} draws in all.
  *
  * <p>Thread-safe: no state beyond the immutable templates, so one JVM can build hundreds of
  * peptides in parallel.
@@ -54,61 +59,60 @@ public final class PeptideBuilder {
         double[] psi = new double[n];
         double[][] chi = new double[n][];
         String lastClash = "";
-        int tries = 0;
-        int pass = -1;
+        double[] xyz = new double[3 * chain.atomCount()];
+        boolean[] placed = new boolean[chain.atomCount()];
+        int[] failures = new int[n];
         // Residue by residue: a residue's torsions fix all its atoms (and, through psi, where the
-        // next N goes), so each residue is redrawn until it clashes with nothing placed before;
-        // a residue that cannot be placed restarts the chain with fresh draws.
-        restart:
-        while (tries < options.attempts()) {
-            pass++;
-            double[] xyz = new double[3 * chain.atomCount()];
-            boolean[] placed = new boolean[chain.atomCount()];
-            for (int r = 0; r < n; r++) {
-                ResidueTemplate t = chain.residues.get(r);
-                boolean ok = false;
-                for (int k = 0; k < PER_RESIDUE_TRIES && tries < options.attempts(); k++, tries++) {
-                    phi[r] = Double.NaN;
-                    psi[r] = Double.NaN;
-                    chi[r] = ResidueTemplate.defaultChi(t.name);
-                    if (t.isCap()) {
-                        if (t.name.equals("ACE")) psi[r] = 180;
-                    } else {
-                        int s = r - offset;
-                        if (!given.isEmpty()) {
-                            double[] p = given.size() == 1 ? given.getFirst() : given.get(s);
-                            phi[r] = p[0];
-                            psi[r] = p[1];
-                        } else {
-                            double[] region = REGIONS[random.nextInt(REGIONS.length)];
-                            phi[r] = region[0] + REGION_SD_DEG * gaussian(random);
-                            psi[r] = region[1] + REGION_SD_DEG * gaussian(random);
-                        }
-                        if (k > 0 || pass > 0) drawRotamer(t.name, chi[r], random);
-                        if (proRing[r] != null) {
-                            phi[r] = wrap(proRing[r][0] + 180);
-                            chi[r][0] = proRing[r][1];
-                        }
-                        if (t.nTerminal) phi[r] = Double.NaN;
-                    }
-                    placeResidue(chain, g, xyz, placed, r, phi, psi, chi, proRing);
-                    String clash = firstClash(chain, near, xyz, r);
-                    if (clash == null) {
-                        ok = true;
-                        break;
-                    }
-                    lastClash = clash;
-                    unplace(chain, placed, r);
-                    if (t.isCap() && given.isEmpty() && r > 0) break; // a cap has nothing to redraw: redraw the chain
-                }
-                if (!ok) continue restart;
+        // next N goes), so a residue is redrawn until it clashes with nothing placed before it;
+        // after PER_RESIDUE_TRIES failures the previous residue is redrawn too (a clash of this
+        // residue's N can only be mended there).
+        int r = 0;
+        for (int tries = 0; r < n; tries++) {
+            if (tries >= options.attempts()) {
+                throw new IllegalArgumentException(sequence + ": no structure without clashes in " + options.attempts()
+                        + " draws" + (given.isEmpty() ? "" : " at the given --phi-psi") + " (last: " + lastClash + ")");
             }
-            List<double[]> used = new ArrayList<>();
-            for (int r = offset; r < offset + residues; r++) used.add(new double[] {phi[r], psi[r]});
-            return new BuiltPeptide(chain.topology, xyz, used);
+            ResidueTemplate t = chain.residues.get(r);
+            phi[r] = Double.NaN;
+            psi[r] = Double.NaN;
+            chi[r] = ResidueTemplate.defaultChi(t.name);
+            if (t.isCap()) {
+                if (t.name.equals("ACE")) psi[r] = 180;
+            } else {
+                if (!given.isEmpty()) {
+                    double[] p = given.size() == 1 ? given.getFirst() : given.get(r - offset);
+                    phi[r] = p[0];
+                    psi[r] = p[1];
+                } else {
+                    double[] region = REGIONS[random.nextInt(REGIONS.length)];
+                    phi[r] = region[0] + REGION_SD_DEG * gaussian(random);
+                    psi[r] = region[1] + REGION_SD_DEG * gaussian(random);
+                }
+                if (failures[r] > 0) drawRotamer(t.name, chi[r], random);
+                if (proRing[r] != null) {
+                    phi[r] = wrap(proRing[r][0] + 180);
+                    chi[r][0] = proRing[r][1];
+                }
+                if (t.nTerminal) phi[r] = Double.NaN;
+            }
+            placeResidue(chain, g, xyz, placed, r, phi, psi, chi, proRing);
+            String clash = firstClash(chain, near, xyz, r);
+            if (clash == null) {
+                r++;
+                continue;
+            }
+            lastClash = clash;
+            unplace(chain, placed, r);
+            failures[r]++;
+            if (r > 0 && (t.isCap() || failures[r] % PER_RESIDUE_TRIES == 0)) {
+                r--;
+                unplace(chain, placed, r);
+                failures[r]++;
+            }
         }
-        throw new IllegalArgumentException(sequence + ": no structure without clashes in " + options.attempts()
-                + " draws" + (given.isEmpty() ? "" : " at the given --phi-psi") + " (last: " + lastClash + ")");
+        List<double[]> used = new ArrayList<>();
+        for (int k = offset; k < offset + residues; k++) used.add(new double[] {phi[k], psi[k]});
+        return new BuiltPeptide(chain.topology, xyz, used);
     }
 
     private static final int PER_RESIDUE_TRIES = 30;
@@ -150,6 +154,41 @@ public final class PeptideBuilder {
         return HydrogenCompletion.complete(topology, xyz, options, source);
     }
 
+    /**
+     * Builds a peptide and its System: the force field's template match gives every atom its type,
+     * the geometry takes the equilibrium bond lengths and angles of those types, and the System
+     * (which does not depend on coordinates) is the one of that match.
+     *
+     * @throws org.boltzmann4j.bg.forcefield.ForceFieldException when a residue has no template
+     */
+    public static ParameterizedPeptide build(Sequence sequence, BuildOptions options, ForceField forceField,
+                                             ForceField.Options systemOptions) {
+        ForceFieldGeometry geometry = new ForceFieldGeometry(forceField, systemOptions);
+        BuiltPeptide peptide = build(sequence, options.withGeometry(geometry));
+        return new ParameterizedPeptide(peptide, geometry.system());
+    }
+
+    /** {@link #complete} with the force field's geometry and System, as {@link #build(Sequence, BuildOptions, ForceField, ForceField.Options)}. */
+    public static ParameterizedPeptide complete(Topology topology, double[] xyz, BuildOptions options, String source,
+                                                ForceField forceField, ForceField.Options systemOptions) {
+        ForceFieldGeometry geometry = new ForceFieldGeometry(forceField, systemOptions);
+        BuiltPeptide peptide = complete(topology, xyz, options.withGeometry(geometry), source);
+        return new ParameterizedPeptide(peptide, geometry.system());
+    }
+
+    /**
+     * OpenMM's local energy minimizer (L-BFGS) on the peptide's own System, Reference platform,
+     * until the largest force is below {@code toleranceKjMolNm} (OpenMM's default is 10).
+     */
+    public static ParameterizedPeptide minimize(ParameterizedPeptide peptide, double toleranceKjMolNm) {
+        try (OpenMMSystem system = OpenMMSystem.fromXml(peptide.system().systemXml());
+             Context context = Context.forEnergies(system, "Reference", Map.of())) {
+            context.setPositions(peptide.peptide().positionsNm());
+            context.minimize(toleranceKjMolNm, 0);
+            return peptide.withPositionsNm(context.positions());
+        }
+    }
+
     private static double gaussian(SplittableRandom random) {
         // Box-Muller from the seeded stream, so a seed gives the same draws on every JVM
         double u = 1 - random.nextDouble();
@@ -178,7 +217,7 @@ public final class PeptideBuilder {
         }
     }
 
-    /** Bond lengths and angles: the force field's where it has them, else the template's, else standard. */
+    /** Bond lengths: the force field's, else the template's, else standard; angles: the template's, else the force field's, else standard. */
     static final class Geometry {
         private final PeptideChain chain;
         private final EquilibriumGeometry source;
@@ -194,7 +233,13 @@ public final class PeptideBuilder {
             return Double.isNaN(fixedA) ? StandardGeometry.bondNm(chain, i, j) : fixedA / 10;
         }
 
+        /**
+         * The template's angle wins over the force field's: templates fix angles only in rings,
+         * where amber's generic values (120 degrees at many five-ring atoms) cannot all hold at
+         * once and a ring built from them would not close.
+         */
         double angle(int i, int j, int k, double fixedDeg) {
+            if (!Double.isNaN(fixedDeg)) return Math.toRadians(fixedDeg);
             double v = source.angleRad(i, j, k);
             if (Double.isFinite(v)) return v;
             return StandardGeometry.angleRad(chain, i, j, k, fixedDeg);
