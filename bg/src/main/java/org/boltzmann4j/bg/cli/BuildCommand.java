@@ -20,12 +20,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Build a peptide from its sequence (or complete a PDB structure with hydrogens) and its force field's System:",
-                "DIR/structure.pdb (atom names of OpenMM's amber templates), DIR/system.xml (OpenMM XmlSerializer System,",
-                "no CMMotionRemover, no constraints) and DIR/topology.json (per atom name, element, residue, type, charge; bonds).",
-                "Sequences: one-letter codes (KS; H = HIE) or three-letter names with dashes (ACE-ALA-NME, LYS-HID);",
-                "1 to 10 residues, caps not counted; the 20 standard amino acids, histidine as HIE, HID or HIP.",
-                "Bond lengths and angles are the force field's equilibrium values; peptide bonds trans; L amino acids."})
+        description = {"Build a peptide from its sequence, or complete a PDB structure with hydrogens, and its force field's System."
+                + " Writes DIR/structure.pdb (atom names of OpenMM's amber templates), DIR/system.xml (OpenMM XmlSerializer"
+                + " System, no CMMotionRemover, no constraints) and DIR/topology.json (per atom: name, element, residue,"
+                + " type, charge; bonds).",
+                "Sequences: one-letter codes (KS; H = HIE) or three-letter names with dashes (ACE-ALA-NME, LYS-HID);"
+                + " 1 to 10 residues, caps not counted; the 20 standard amino acids, histidine as HIE, HID or HIP.",
+                "Geometry: the force field's equilibrium bond lengths and angles, trans peptide bonds, L amino acids,"
+                + " natural THR and ILE; no clashes."})
 final class BuildCommand implements Callable<Integer> {
 
     static final class Input {
@@ -48,9 +50,9 @@ final class BuildCommand implements Callable<Integer> {
     List<String> forcefield = new ArrayList<>(List.of("amber14-all"));
 
     @Option(names = "--solvent", paramLabel = "NAME",
-            description = {"vacuum (default), obc1, obc2, gbn2 (OpenMM's implicit/*.xml as CustomGBForce), gbsa-obc2 (native",
-                    "GBSAOBCForce, OBC2 radii: the implicit solvent many-peptide MD can afford on CPUs, about 25x faster",
-                    "than obc1's CustomGBForce on a dipeptide), amber99_obc (for amber99sbildn)."})
+            description = "vacuum (default); obc1, obc2, gbn2 (OpenMM's implicit/*.xml as CustomGBForce); gbsa-obc2"
+                    + " (OpenMM's native GBSAOBCForce with OBC2 radii: the implicit solvent many-peptide MD can afford on"
+                    + " CPUs, about 25x faster than obc1's CustomGBForce on a dipeptide); amber99_obc (with amber99sbildn).")
     String solvent = "vacuum";
 
     @Option(names = "--nonbonded", paramLabel = "nocutoff|cutoff-nonperiodic", description = "Nonbonded method (default nocutoff).")

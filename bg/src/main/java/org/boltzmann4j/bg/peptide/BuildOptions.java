@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * How {@link PeptideBuilder} builds: backbone torsions (one (phi, psi) pair in degrees per
  * residue, or one pair for all, or none to draw them at random from the beta and alpha_R regions
- * with {@code seed}), how many draws it may try to find a structure without clashes, and where the
+ * with {@code seed}), how many residue draws it may make in all to find a structure without clashes, and where the
  * equilibrium bond lengths and angles come from.
  *
  * <p>Proline's phi is set by its ring (about -60 degrees) whatever is asked; the phi of a free
@@ -30,7 +30,7 @@ public record BuildOptions(List<double[]> phiPsiDeg, long seed, int attempts, Eq
         }
     }
 
-    /** Random torsions with seed 1, up to 500 draws, standard geometry. */
+    /** Random torsions with seed 1, up to 500 residue draws, standard geometry. */
     public static BuildOptions defaults() {
         return new BuildOptions(List.of(), 1, 500, EquilibriumGeometry.Source.STANDARD);
     }

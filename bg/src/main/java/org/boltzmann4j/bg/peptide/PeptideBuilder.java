@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.HashMap;
 import java.util.Map;
 import org.boltzmann4j.bg.forcefield.ForceField;
 import org.boltzmann4j.bg.io.Topology;
@@ -222,12 +223,35 @@ public final class PeptideBuilder {
         private final PeptideChain chain;
         private final EquilibriumGeometry source;
 
+        // Values by atom indices, looked up once per build: the force field's lookups scan its definitions.
+        private final Map<Long, Double> bonds = new HashMap<>();
+        private final Map<Long, Double> angles = new HashMap<>();
+
         Geometry(PeptideChain chain, EquilibriumGeometry source) {
             this.chain = chain;
             this.source = source;
         }
 
         double bond(int i, int j, double fixedA) {
+            long key = (long) Math.min(i, j) << 32 | Math.max(i, j);
+            Double cached = bonds.get(key);
+            if (cached != null) return cached;
+            double v = lookupBond(i, j, fixedA);
+            bonds.put(key, v);
+            return v;
+        }
+
+        double angle(int i, int j, int k, double fixedDeg) {
+            int lo = Math.min(i, k), hi = Math.max(i, k);
+            long key = ((long) lo * chain.atomCount() + j) * chain.atomCount() + hi;
+            Double cached = angles.get(key);
+            if (cached != null) return cached;
+            double v = lookupAngle(i, j, k, fixedDeg);
+            angles.put(key, v);
+            return v;
+        }
+
+        private double lookupBond(int i, int j, double fixedA) {
             double v = source.bondNm(i, j);
             if (Double.isFinite(v)) return v;
             return Double.isNaN(fixedA) ? StandardGeometry.bondNm(chain, i, j) : fixedA / 10;
@@ -238,7 +262,7 @@ public final class PeptideBuilder {
          * where amber's generic values (120 degrees at many five-ring atoms) cannot all hold at
          * once and a ring built from them would not close.
          */
-        double angle(int i, int j, int k, double fixedDeg) {
+        private double lookupAngle(int i, int j, int k, double fixedDeg) {
             if (!Double.isNaN(fixedDeg)) return Math.toRadians(fixedDeg);
             double v = source.angleRad(i, j, k);
             if (Double.isFinite(v)) return v;
@@ -327,10 +351,17 @@ public final class PeptideBuilder {
         xyz[3 * c] = bnca - bcac * Math.cos(theta);
         xyz[3 * c + 1] = bcac * Math.sin(theta);
         ResidueTemplate.Row rowCb = t.row("CB"), rowCg = t.row("CG"), rowCd = t.row("CD");
-        placeRow(chain, g, xyz, r, rowCb, rowCb.offsetDeg());
         double bond = g.bond(cg, cd, Double.NaN);
         double angleCg = g.angle(cb, cg, cd, Double.NaN);
         double angleCd = g.angle(cg, cd, n, Double.NaN);
+        // The solution depends only on these values, the same for every proline of a force field.
+        List<Double> key = List.of(bnca, bcac, theta, bond, angleCg, angleCd,
+                g.bond(ca, cb, rowCb.bondA()), g.angle(n, ca, cb, rowCb.angleDeg()),
+                g.bond(cb, cg, rowCg.bondA()), g.angle(ca, cb, cg, rowCg.angleDeg()),
+                g.bond(n, cd, rowCd.bondA()), g.angle(ca, n, cd, rowCd.angleDeg()));
+        double[] known = PROLINE_RINGS.get(key);
+        if (known != null) return known.clone();
+        placeRow(chain, g, xyz, r, rowCb, rowCb.offsetDeg());
         double best = Double.POSITIVE_INFINITY;
         double bestPro = 0, bestChi = 0;
         for (double step : new double[] {1, 0.05}) {
@@ -353,8 +384,12 @@ public final class PeptideBuilder {
                 }
             }
         }
-        return new double[] {bestPro, bestChi};
+        double[] solution = {bestPro, bestChi};
+        if (PROLINE_RINGS.size() < 1000) PROLINE_RINGS.put(key, solution.clone());
+        return solution;
     }
+
+    private static final Map<List<Double>, double[]> PROLINE_RINGS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Pairs four or more bonds apart that are too close, described; empty if none. */
     static List<String> clashes(Topology topology, double[] xyz) {
