@@ -6,7 +6,10 @@ System (constraints=None, rigidWater=False, removeCMMotion=True, as bg's createS
 each force gets its own force group (group i for the i-th force), and the Reference platform
 gives, for a few configurations (the PDB's and Gaussian perturbations of it, sigma 0.005 nm,
 fixed seed), the potential energy and each group's energy, and the forces of the first
-perturbed configuration (forces of every configuration would make the file several MB).
+perturbed configuration. To keep the file small, forces are stored for every set-up of the
+capped dipeptides, every other set-up of villin, and two set-ups per test peptide (peptide p:
+set-ups p mod 14 and p + 7 mod 14), so every set-up has forces checked on several structures;
+energies and per-force energies are stored for every structure and set-up.
 
 Set-ups:
   amber99sbildn + vacuum | amber99_obc.xml,                       NoCutoff and CutoffNonPeriodic 2 nm
@@ -20,7 +23,8 @@ without salt, and what createSystem does for any GB force).
 Structures (bg/src/test/resources/org/boltzmann4j/bg/forcefield/structures/, read with
 openmm.app.PDBFile): the bundled ACE-ALA-NME and ACE-PRO-NME, villin headpiece (OpenMM's
 data/test.pdb without water and ions: 35 residues, zwitterionic termini, 16 kinds of amino acid),
-and every structure.pdb under bg/src/test/resources/org/boltzmann4j/bg/forcefield/peptides/.
+and the 40 test peptides of bg/src/test/resources/org/boltzmann4j/bg/forcefield/peptides/ (made by
+scripts/make-test-peptides.py through bg build).
 
 Output: bg/src/test/resources/org/boltzmann4j/bg/forcefield/reference-forcefield.json.gz
 (numbers as Python's repr, which reads back to the same double).
@@ -109,8 +113,9 @@ def evaluate(system, configs):
         state = context.getState(getEnergy=True, getForces=True)
         energies.append(state.getPotentialEnergy().value_in_unit(unit.kilojoule_per_mole))
         if k == 1:
-            forces = np.asarray(state.getForces(asNumpy=True).value_in_unit(
-                unit.kilojoule_per_mole / unit.nanometer)).reshape(-1).tolist()
+            # 12 significant digits: far below the 1e-9 (relative to the largest force) the test asks.
+            forces = [float("%.12g" % v) for v in np.asarray(state.getForces(asNumpy=True).value_in_unit(
+                unit.kilojoule_per_mole / unit.nanometer)).reshape(-1)]
         group_energies.append([context.getState(getEnergy=True, groups={g}).getPotentialEnergy()
                                .value_in_unit(unit.kilojoule_per_mole) for g in groups])
     del context
@@ -120,24 +125,34 @@ def evaluate(system, configs):
 def main():
     make_structures()
     files = sorted(glob.glob(os.path.join(STRUCTURES, "*.pdb")))
-    files += sorted(glob.glob(os.path.join(PEPTIDES, "**", "structure.pdb"), recursive=True))
+    files += sorted(glob.glob(os.path.join(PEPTIDES, "*.pdb")))
     rng = np.random.RandomState(SEED)
     structures, setups = {}, []
+    peptide = 0
     for path in files:
         name = os.path.relpath(path, RES)
         pdb = app.PDBFile(path)
         x0 = np.asarray(pdb.getPositions(asNumpy=True).value_in_unit(unit.nanometer)).reshape(-1)
-        configs = [x0] + [x0 + rng.normal(0.0, SIGMA_NM, x0.shape) for _ in range(CONFIGS - 1)]
+        # Rounded to 1e-6 nm so that the file holds exactly the coordinates evaluated, in few digits.
+        configs = [np.round(x0 + (0 if k == 0 else rng.normal(0.0, SIGMA_NM, x0.shape)), 6) for k in range(CONFIGS)]
         structures[name] = {"atoms": pdb.topology.getNumAtoms(), "configs_nm": [c.tolist() for c in configs]}
+        is_peptide = name.startswith("peptides/")
+        index = 0
         for forcefield, solvent in SETUPS:
             for method in METHODS:
                 system = system_for(pdb.topology, forcefield, solvent, method)
                 energies, group_energies, forces = evaluate(system, configs)
+                if is_peptide:
+                    keep = index in (peptide % 14, (peptide + 7) % 14)
+                else:
+                    keep = "villin" not in name or index % 2 == 0
                 setups.append({"structure": name, "forcefield": forcefield, "solvent": solvent, "nonbonded": method,
                                "cutoff_nm": CUTOFF_NM,
                                "forces": [type(f).__name__ for f in system.getForces()],
                                "energies_kjmol": energies, "group_energies_kjmol": group_energies,
-                               "forces_config": 1, "forces_kjmol_nm": forces})
+                               "forces_config": 1 if keep else None, "forces_kjmol_nm": forces if keep else None})
+                index += 1
+        peptide += 1 if is_peptide else 0
         print(name, pdb.topology.getNumAtoms(), "atoms")
     tmp = OUT + ".tmp"
     with gzip.GzipFile(tmp, "wb", mtime=0) as raw, io.TextIOWrapper(raw, "ascii") as f:

@@ -106,6 +106,13 @@ class OpenMMPythonReferenceTest {
                 assertTrue(eg <= TOLERANCE, forceNames.get(g) + " energy of configuration " + f + ": " + got + " vs " + wg);
             }
         }
+        synchronized (WORST) {
+            double[] w = WORST.computeIfAbsent(key, k -> new double[3]);
+            w[0] = Math.max(w[0], worstEnergy);
+        }
+        if (setup.get("forces_config").isNull()) {
+            return; // the file keeps forces for a subset of structures per set-up (see the script)
+        }
         int fc = setup.get("forces_config").asInt();
         JsonNode wantForces = setup.get("forces_kjmol_nm");
         double scale = 0;
@@ -119,15 +126,34 @@ class OpenMMPythonReferenceTest {
                     + forces[fc * dim + k] + " vs " + wantForces.get(k).asDouble());
         }
         synchronized (WORST) {
-            double[] w = WORST.computeIfAbsent(key, k -> new double[2]);
-            w[0] = Math.max(w[0], worstEnergy);
+            double[] w = WORST.get(key);
             w[1] = Math.max(w[1], worstForce);
+            w[2]++;
         }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everySetUpHasForcesOnSeveralStructuresAndEveryPeptideIsThere() throws IOException {
+        JsonNode ref = reference();
+        Map<String, Integer> withForces = new TreeMap<>();
+        java.util.Set<String> structures = new java.util.TreeSet<>();
+        for (JsonNode setup : ref.get("setups")) {
+            String key = setup.get("forcefield").asText() + " + " + setup.get("solvent").asText() + ", "
+                    + setup.get("nonbonded").asText();
+            withForces.merge(key, setup.get("forces_config").isNull() ? 0 : 1, Integer::sum);
+            structures.add(setup.get("structure").asText());
+        }
+        return Stream.of(
+                DynamicTest.dynamicTest("14 set-ups", () -> assertEquals(14, withForces.size(), withForces.toString())),
+                DynamicTest.dynamicTest("forces on >= 4 structures per set-up", () -> withForces.forEach(
+                        (k, v) -> assertTrue(v >= 4, k + ": forces on " + v + " structures"))),
+                DynamicTest.dynamicTest(">= 40 test peptides", () -> assertTrue(
+                        structures.stream().filter(s -> s.startsWith("peptides/")).count() >= 40, structures.toString())));
     }
 
     @AfterAll
     static void report() {
-        WORST.forEach((k, w) -> System.out.printf("forcefield reference: %-45s max rel. energy error %.2e, force %.2e%n",
-                k, w[0], w[1]));
+        WORST.forEach((k, w) -> System.out.printf("forcefield reference: %-45s max rel. energy error %.2e, force %.2e "
+                + "(forces on %d structures)%n", k, w[0], w[1], (int) w[2]));
     }
 }
