@@ -47,7 +47,9 @@ final class AtomNameAliases {
         try (InputStream in = Files.newInputStream(file)) {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            Element root = f.newDocumentBuilder().parse(in).getDocumentElement();
+            javax.xml.parsers.DocumentBuilder builder = f.newDocumentBuilder();
+            builder.setErrorHandler(Ffxml.SILENT);
+            Element root = builder.parse(in).getDocumentElement();
             NodeList residues = root.getElementsByTagName("Residue");
             Map<String, Map<String, String>> groups = new HashMap<>();
             for (String g : new String[] {"All", "Protein", "Nucleic"}) {

@@ -71,7 +71,7 @@ record Ffxml(Path path, List<String> includes, List<AtomType> atomTypes, List<Re
         Element root;
         try (InputStream in = Files.newInputStream(path)) {
             DocumentBuilder builder = builderFactory().newDocumentBuilder();
-            builder.setErrorHandler(null);
+            builder.setErrorHandler(SILENT);
             root = builder.parse(in, path.toUri().toString()).getDocumentElement();
         } catch (SAXParseException e) {
             throw new ForceFieldException(path + ": not well-formed XML at line " + e.getLineNumber() + ": "
@@ -83,6 +83,22 @@ record Ffxml(Path path, List<String> includes, List<AtomType> atomTypes, List<Re
         }
         return new Parser(path).parse(root);
     }
+
+    /** Reports parse errors only through the exception (the default handler also prints them to stderr). */
+    static final org.xml.sax.ErrorHandler SILENT = new org.xml.sax.ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {}
+
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+            throw e;
+        }
+    };
 
     private static DocumentBuilderFactory builderFactory() throws ParserConfigurationException {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();

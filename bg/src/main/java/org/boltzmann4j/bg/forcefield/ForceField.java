@@ -51,6 +51,9 @@ public final class ForceField {
     final PerType gbsaObc;
     final List<Ffxml.ScriptModel> scripts;
     private final Map<Solvent, ForceField> withSolvent = new ConcurrentHashMap<>();
+    /** Torsion matches by type signature: they depend on the types alone, so each is found once per JVM. */
+    final Map<List<Integer>, Optional<Torsion>> properMatches = new ConcurrentHashMap<>();
+    final Map<List<Integer>, Optional<SystemBuilder.ImproperMatch>> improperMatches = new ConcurrentHashMap<>();
 
     /** A set of atom types a definition applies to; the wildcard holds every type. */
     record TypeSet(BitSet types, boolean wildcard) {

@@ -14,7 +14,7 @@ public enum Solvent {
     /** No implicit solvent. */
     VACUUM("vacuum", null),
     /** amber99_obc.xml: OpenMM's native GBSAOBCForce with per-type radii and scales (for amber99sbildn). */
-    AMBER99_OBC("amber99_obc.xml", "amber99_obc.xml"),
+    AMBER99_OBC("amber99_obc", "amber99_obc.xml"),
     /** implicit/obc1.xml: the CustomGBForce of Amber's igb=2 with the ACE surface term. */
     OBC1("obc1", "implicit/obc1.xml"),
     /** implicit/obc2.xml: the CustomGBForce of Amber's igb=5 with the ACE surface term. */
@@ -32,7 +32,7 @@ public enum Solvent {
     private final String file;
 
     Solvent(String cliName, String file) {
-        this.cliName = cliName.equals("amber99_obc.xml") ? "amber99_obc" : cliName;
+        this.cliName = cliName;
         this.file = file;
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.boltzmann4j.bg.io.Topology;
 
@@ -87,11 +88,12 @@ final class SystemBuilder {
         }
         double[][] nonbondedParams = null;
         boolean implicitSolvent = false;
+        List<int[]> angles = angles();
         for (String force : ff.forceOrder) {
             switch (force) {
                 case "HarmonicBondForce" -> bondForce(xml);
-                case "HarmonicAngleForce" -> angleForce(xml);
-                case "PeriodicTorsionForce" -> torsionForce(xml);
+                case "HarmonicAngleForce" -> angleForce(xml, angles);
+                case "PeriodicTorsionForce" -> torsionForce(xml, angles);
                 case "NonbondedForce" -> nonbondedParams = nonbondedForce(xml);
                 case "GBSAOBCForce" -> {
                     gbsaForce(xml);
@@ -195,9 +197,9 @@ final class SystemBuilder {
         return 0;
     }
 
-    private void angleForce(SystemXml xml) {
+    private void angleForce(SystemXml xml, List<int[]> angles) {
         SystemXml.Force f = xml.force("HarmonicAngleForce", "version=\"2\" usesPeriodic=\"0\"", "Angles");
-        for (int[] t : angles()) {
+        for (int[] t : angles) {
             ForceField.Angle p = ff.angleFor(type[t[0]], type[t[1]], type[t[2]]);
             if (p != null && p.k() != 0) {
                 f.line("<Angle a=\"" + SystemXml.num(p.angleRad()) + "\" k=\"" + SystemXml.num(p.k()) + "\" p1=\"" + t[0]
@@ -206,39 +208,23 @@ final class SystemBuilder {
         }
     }
 
-    private void torsionForce(SystemXml xml) {
+    private void torsionForce(SystemXml xml, List<int[]> angles) {
         SystemXml.Force f = xml.force("PeriodicTorsionForce", "version=\"2\" usesPeriodic=\"0\"", "Torsions");
-        // Propers: the first definition without wildcards wins, else the first with; cached per type
-        // signature in either direction, as OpenMM does.
-        Map<List<Integer>, ForceField.Torsion> properCache = new HashMap<>();
-        ForceField.Torsion none = new ForceField.Torsion(null, null, null, null, null);
-        for (int[] t : propers(angles())) {
+        // Propers: the first definition without wildcards wins, else the first with. The match
+        // depends only on the four types (either direction), so it is cached in the force field.
+        for (int[] t : propers(angles)) {
             int t1 = type[t[0]], t2 = type[t[1]], t3 = type[t[2]], t4 = type[t[3]];
             List<Integer> sig = t1 < t4 || (t1 == t4 && t2 <= t3) ? List.of(t1, t2, t3, t4) : List.of(t4, t3, t2, t1);
-            ForceField.Torsion match = properCache.get(sig);
-            if (match == null) {
-                for (int index : ff.propersForType.getOrDefault(t2, List.of())) {
-                    ForceField.Torsion d = ff.propers.get(index);
-                    ForceField.TypeSet[] s = d.t();
-                    if ((s[1].contains(t2) && s[2].contains(t3) && s[3].contains(t4) && s[0].contains(t1))
-                            || (s[2].contains(t2) && s[1].contains(t3) && s[0].contains(t4) && s[3].contains(t1))) {
-                        boolean wildcard = d.hasWildcard();
-                        if (match == null || !wildcard) {
-                            match = d;
-                        }
-                        if (!wildcard) {
-                            break;
-                        }
-                    }
-                }
-                properCache.put(sig, match == null ? none : match);
-            }
-            if (match != null && match != none) {
-                addTorsion(f, match, t[0], t[1], t[2], t[3]);
+            Optional<ForceField.Torsion> match = ff.properMatches.computeIfAbsent(sig, k -> matchProper(t1, t2, t3, t4));
+            if (match.isPresent()) {
+                addTorsion(f, match.get(), t[0], t[1], t[2], t[3]);
             }
         }
-        // Impropers: every central atom with three or more partners, each triple of partners.
-        Map<List<Integer>, Object[]> improperCache = new HashMap<>();
+        // Impropers: every central atom with three or more partners, each triple of partners. Which
+        // definition and permutation match depends only on the types (cached in the force field);
+        // the atom order of the first torsion with a type signature is reused for later ones with
+        // that signature, as OpenMM's createSystem does.
+        Map<List<Integer>, int[]> orderCache = new HashMap<>();
         for (int center = 0; center < n; center++) {
             int[] p = bondedTo[center];
             for (int a = 0; a < p.length; a++) {
@@ -246,36 +232,50 @@ final class SystemBuilder {
                     for (int c = b + 1; c < p.length; c++) {
                         int[] torsion = {center, p[a], p[b], p[c]};
                         List<Integer> sig = List.of(type[torsion[0]], type[torsion[1]], type[torsion[2]], type[torsion[3]]);
-                        Object[] cached = improperCache.get(sig);
+                        Optional<ImproperMatch> m = ff.improperMatches.computeIfAbsent(sig, k -> matchImproper(sig));
+                        if (m.isEmpty()) {
+                            continue;
+                        }
+                        int[] pos = orderCache.get(sig);
                         int[] atoms;
-                        ForceField.Torsion def;
-                        if (cached != null) {
-                            if (cached.length == 0) {
-                                continue;
-                            }
-                            int[] pos = (int[]) cached[0];
+                        if (pos != null) {
                             atoms = new int[] {torsion[pos[0]], torsion[pos[1]], torsion[pos[2]], torsion[pos[3]]};
-                            def = (ForceField.Torsion) cached[1];
                         } else {
-                            Object[] m = matchImproper(torsion);
-                            if (m == null) {
-                                improperCache.put(sig, new Object[0]);
-                                continue;
-                            }
-                            atoms = (int[]) m[0];
-                            def = (ForceField.Torsion) m[1];
-                            int[] pos = new int[4];
+                            atoms = order(torsion, m.get());
+                            pos = new int[4];
                             for (int k = 0; k < 4; k++) {
                                 pos[k] = indexIn(torsion, atoms[k]);
                             }
-                            improperCache.put(sig, new Object[] {pos, def});
+                            orderCache.put(sig, pos);
                         }
-                        addTorsion(f, def, atoms[0], atoms[1], atoms[2], atoms[3]);
+                        addTorsion(f, m.get().definition(), atoms[0], atoms[1], atoms[2], atoms[3]);
                     }
                 }
             }
         }
     }
+
+    private Optional<ForceField.Torsion> matchProper(int t1, int t2, int t3, int t4) {
+        ForceField.Torsion match = null;
+        for (int index : ff.propersForType.getOrDefault(t2, List.of())) {
+            ForceField.Torsion d = ff.propers.get(index);
+            ForceField.TypeSet[] s = d.t();
+            if ((s[1].contains(t2) && s[2].contains(t3) && s[3].contains(t4) && s[0].contains(t1))
+                    || (s[2].contains(t2) && s[1].contains(t3) && s[0].contains(t4) && s[3].contains(t1))) {
+                boolean wildcard = d.hasWildcard();
+                if (match == null || !wildcard) {
+                    match = d;
+                }
+                if (!wildcard) {
+                    break;
+                }
+            }
+        }
+        return Optional.ofNullable(match);
+    }
+
+    /** The improper definition that matched a type signature, and the permutation of the three outer atoms. */
+    record ImproperMatch(ForceField.Torsion definition, int[] permutation) {}
 
     private static int indexIn(int[] torsion, int atom) {
         for (int k = 0; k < torsion.length; k++) {
@@ -294,34 +294,39 @@ final class SystemBuilder {
      * definition's ordering rule ("default": by element and index; "amber": by residue and template
      * position, as Amber's tools order them).
      */
-    private Object[] matchImproper(int[] torsion) {
-        int[] ty = {type[torsion[0]], type[torsion[1]], type[torsion[2]], type[torsion[3]]};
-        Object[] match = null;
+    private Optional<ImproperMatch> matchImproper(List<Integer> ty) {
+        ImproperMatch match = null;
         for (ForceField.Torsion d : ff.impropers) {
             boolean wildcard = d.hasWildcard();
             if (match != null && wildcard) {
                 continue;
             }
-            if (!d.t()[0].contains(ty[0])) {
+            if (!d.t()[0].contains(ty.get(0))) {
                 continue;
             }
             for (int[] perm : PERMUTATIONS) {
-                if (!(d.t()[1].contains(ty[perm[0]]) && d.t()[2].contains(ty[perm[1]]) && d.t()[3].contains(ty[perm[2]]))) {
-                    continue;
+                if (d.t()[1].contains(ty.get(perm[0])) && d.t()[2].contains(ty.get(perm[1]))
+                        && d.t()[3].contains(ty.get(perm[2]))) {
+                    match = new ImproperMatch(d, perm);
+                    break;
                 }
-                int[] atoms;
-                switch (d.ordering()) {
-                    case "default" -> atoms = defaultOrder(torsion, perm);
-                    case "charmm" -> atoms = wildcard ? defaultOrder(torsion, perm)
-                            : new int[] {torsion[0], torsion[perm[0]], torsion[perm[1]], torsion[perm[2]]};
-                    case "amber" -> atoms = amberOrder(torsion, perm, ty, wildcard);
-                    default -> throw new IllegalStateException(d.ordering());
-                }
-                match = new Object[] {atoms, d};
-                break;
             }
         }
-        return match;
+        return Optional.ofNullable(match);
+    }
+
+    /** The atom order of a matched improper, by its definition's ordering rule. */
+    private int[] order(int[] torsion, ImproperMatch m) {
+        int[] perm = m.permutation();
+        boolean wildcard = m.definition().hasWildcard();
+        int[] ty = {type[torsion[0]], type[torsion[1]], type[torsion[2]], type[torsion[3]]};
+        return switch (m.definition().ordering()) {
+            case "default" -> defaultOrder(torsion, perm);
+            case "charmm" -> wildcard ? defaultOrder(torsion, perm)
+                    : new int[] {torsion[0], torsion[perm[0]], torsion[perm[1]], torsion[perm[2]]};
+            case "amber" -> amberOrder(torsion, perm, ty, wildcard);
+            default -> throw new IllegalStateException(m.definition().ordering());
+        };
     }
 
     private int[] defaultOrder(int[] torsion, int[] perm) {
