@@ -14,7 +14,8 @@ import org.boltzmann4j.bg.io.Topology;
  * A peptide made elsewhere (one chain of standard residues, caps allowed), renamed and reordered
  * to amber's templates, with the hydrogens it lacks placed by the same template rows as a built
  * peptide's, relative to the heavy atoms present. Hydrogens may be named as in the templates or in
- * PDB version 2 style (1HB for HB1; HN for H), or as OpenMM's PDB writer names cap atoms. Histidine named HIS becomes HIP, HID or HIE by the
+ * PDB version 2 style (1HB for HB1; HN for H), as OpenMM's PDB writer names cap atoms, or with
+ * methylene hydrogens numbered 1 and 2 instead of amber's 2 and 3. Histidine named HIS becomes HIP, HID or HIE by the
  * ring hydrogens present (HIE when it has none).
  */
 final class HydrogenCompletion {
@@ -58,6 +59,7 @@ final class HydrogenCompletion {
             boolean first = k == 0 && !cap;
             boolean last = k == residues.size() - 1 && !cap;
             ResidueTemplate t = ResidueTemplate.of(name, first, last);
+            names = methyleneNames(names, t);
             Set<String> extra = new TreeSet<>(names.keySet());
             extra.removeAll(t.atoms);
             if (!extra.isEmpty()) {
@@ -105,6 +107,25 @@ final class HydrogenCompletion {
             }
         }
         return new BuiltPeptide(chain.topology, out, PeptideGeometry.phiPsiDeg(chain.topology, out));
+    }
+
+    /**
+     * Methylene hydrogens numbered 1 and 2 (GROMACS, CHARMM and old PDB files) where amber numbers
+     * them 2 and 3: HB1 becomes HB3 when the template has HB2 and HB3 but no HB1.
+     */
+    private static Map<String, Integer> methyleneNames(Map<String, Integer> names, ResidueTemplate t) {
+        Map<String, Integer> out = new HashMap<>();
+        for (Map.Entry<String, Integer> e : names.entrySet()) {
+            String n = e.getKey();
+            if (!t.atoms.contains(n) && n.startsWith("H") && n.endsWith("1")) {
+                String base = n.substring(0, n.length() - 1);
+                if (t.atoms.contains(base + "2") && t.atoms.contains(base + "3") && !names.containsKey(base + "3")) {
+                    n = base + "3";
+                }
+            }
+            out.put(n, e.getValue());
+        }
+        return out;
     }
 
     private static String label(Topology.Residue r) {

@@ -85,4 +85,41 @@ class HydrogenCompletionTest {
                 () -> PeptideBuilder.complete(new Topology(atoms), new double[3], BuildOptions.defaults(), "x.pdb"));
         assertTrue(e.getMessage().contains("residue LIG 1 has no template"), e.getMessage());
     }
+
+    /** A real protein: OpenMM's villin headpiece (GROMACS names: methylene HB1/HB2), without its water and ions. */
+    @Test
+    void completesVillinWithItsOwnAndWithoutItsHydrogens() throws Exception {
+        org.boltzmann4j.bg.io.Pdb.Structure villin = org.boltzmann4j.bg.io.Pdb.read(
+                org.boltzmann4j.bg.forcefield.ForceField.dataFolder().resolve("test.pdb"));
+        double[] all = villin.frames().frame(0);
+        for (boolean withHydrogens : new boolean[] {true, false}) {
+            List<Topology.Atom> atoms = new ArrayList<>();
+            List<Double> xyz = new ArrayList<>();
+            for (int i = 0; i < villin.topology().atomCount(); i++) {
+                Topology.Atom a = villin.topology().atoms().get(i);
+                if (a.residueName().equals("HOH") || a.residueName().equals("Cl")) continue;
+                if (!withHydrogens && a.element().equals("H")) continue;
+                atoms.add(new Topology.Atom(atoms.size() + 1, a.name(), a.element(), a.residueName(), a.residueNumber(), "", ""));
+                for (int k = 0; k < 3; k++) xyz.add(all[3 * i + k]);
+            }
+            double[] in = xyz.stream().mapToDouble(Double::doubleValue).toArray();
+            BuiltPeptide done = PeptideBuilder.complete(new Topology(atoms), in, BuildOptions.defaults(), "villin");
+            assertEquals(582, done.topology().atomCount());
+            assertTrue(PeptideGeometry.caSignedVolumes(done.topology(), done.positionsNm()).stream().allMatch(v -> v > 0));
+            if (withHydrogens) {
+                // nothing was missing: every atom keeps its coordinates
+                java.util.Set<List<Double>> given = new java.util.HashSet<>();
+                for (int i = 0; i < in.length; i += 3) given.add(List.of(in[i], in[i + 1], in[i + 2]));
+                double[] out = done.positionsNm();
+                for (int i = 0; i < out.length; i += 3) assertTrue(given.contains(List.of(out[i], out[i + 1], out[i + 2])), "atom " + i / 3);
+            } else {
+                // placed hydrogens sit at bonded distances from their heavy atoms
+                double[] out = done.positionsNm();
+                for (int[] b : done.topology().bonds()) {
+                    double d = Placement.distance(out, b[0], b[1]);
+                    assertTrue(d > 0.09 && d < 0.19, "bond " + java.util.Arrays.toString(b) + " " + d);
+                }
+            }
+        }
+    }
 }
