@@ -42,8 +42,8 @@ class MolecularTrainingTest {
     static void data() throws Exception {
         system = MolecularSystem.bundled("aldp-implicit");
         structure = Pdb.parse(system.pdb().orElseThrow(), "aldp-implicit.pdb");
-        train = md(60_000, 11, dir.resolve("train"));
-        heldOut = md(20_000, 12, dir.resolve("held-out"));
+        train = md(200_000, 11, dir.resolve("train"));
+        heldOut = md(100_000, 12, dir.resolve("held-out"));
     }
 
     private static Frames md(long steps, int seed, Path out) throws Exception {
@@ -70,13 +70,15 @@ class MolecularTrainingTest {
         MolecularModel model = model(FlowArchitecture.REALNVP);
         double before = nll(model);
         Path out = dir.resolve("realnvp");
-        MolecularTraining.train(model, train, plan(200), "Reference", 1, out, false, null);
+        MolecularTraining.train(model, train, plan(300), "Reference", 1, out, false, null);
         double after = nll(model);
         System.err.println("held-out NLL " + before + " -> " + after);
-        // Measured: -207.96 -> -215.26 nats on the 60 internal coordinates (7.3 nats better). A
-        // flow whose couplings did not learn stays at its standardised start; one that overfits
-        // the training frames (as any flow does on the 200 bundled frames) gets worse here.
-        assertTrue(after < before - 4, "held-out NLL " + before + " -> " + after);
+        // Measured with the per-Context Langevin noise and 200 ps / 100 ps of MD: -208.22 -> -211.78
+        // nats after 300 steps (3.6 better; the bound is about half of that). A flow whose couplings
+        // did not learn stays at its standardised start. (Before the merge, with 60 ps / 20 ps of
+        // OpenMM's noise stream, 200 steps gave 7.3 nats; on the new stream that setting gave 1.7
+        // and 600 steps overfit to +5.8: too little data for a stable check, hence the longer MD.)
+        assertTrue(after < before - 2, "held-out NLL " + before + " -> " + after);
 
         assertEquals(FlowArchitecture.REALNVP, JSON.readTree(out.resolve(MolecularModel.MANIFEST).toFile()).path("architecture").path("transformer").asText());
         MolecularModel loaded = MolecularModel.load(out);
