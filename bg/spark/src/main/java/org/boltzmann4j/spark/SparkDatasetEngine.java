@@ -1,0 +1,161 @@
+package org.boltzmann4j.spark;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.boltzmann4j.bg.dataset.DatasetEngine;
+import org.boltzmann4j.bg.dataset.PeptideResult;
+import org.boltzmann4j.bg.dataset.PeptideSimulation;
+
+/**
+ * One Spark task per peptide over an RDD of {@link PeptideSimulation}s (one partition each).
+ *
+ * <ul>
+ *   <li>Retries: {@code local[N]} becomes {@code local[N,F]} (Spark's local mode retries only
+ *       so), a cluster gets {@code spark.task.maxFailures = F}; speculation stays off (two attempts
+ *       of one MD would write the same folder). A task's last attempt reports a failure as a
+ *       result instead of throwing, so that one bad peptide does not abort the others.
+ *   <li>The native bridge is shipped with {@code addFile} and found on each executor with
+ *       {@link SparkFiles#get}; OpenMM must be installed on the nodes (LD_LIBRARY_PATH and
+ *       OPENMM_PLUGIN_DIR are passed as {@code spark.executorEnv.*}).
+ *   <li>The task classes (boltzmann4j-bg and this module) go to executors as {@code spark.jars};
+ *       the MD child processes run the core's class path, which must be on a disk every node
+ *       sees, like the dataset folder.
+ *   <li>Executors get {@code --enable-native-access} and {@code --sun-misc-unsafe-memory-access}
+ *       ({@code spark.executor.extraJavaOptions}); Spark adds its own {@code --add-opens}.
+ * </ul>
+ */
+public final class SparkDatasetEngine implements DatasetEngine {
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,(\\d+))?\\])?");
+
+    @Override
+    public String name() {
+        return "Apache Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION();
+    }
+
+    @Override
+    public List<PeptideResult> simulate(Job job, List<PeptideSimulation> simulations) throws Exception {
+        if (simulations.isEmpty()) return List.of();
+        checkReachable(job.master());
+        SparkConf conf = conf(job);
+        try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+            spark.setLogLevel("WARN");
+            String nativeName = null;
+            if (job.nativeLibrary() != null) {
+                spark.addFile(job.nativeLibrary());
+                nativeName = Path.of(job.nativeLibrary()).getFileName().toString();
+            }
+            spark.setJobDescription("bg dataset md: " + simulations.size() + " peptides");
+            return spark.parallelize(simulations, simulations.size()).map(new PeptideTask(nativeName, job.maxFailures())).collect();
+        }
+    }
+
+    /** The configuration of a job: the same for every master but for the retry setting of local mode. */
+    static SparkConf conf(Job job) throws IOException {
+        String master = job.master();
+        Matcher local = LOCAL.matcher(master);
+        SparkConf conf = new SparkConf().setAppName("bg dataset md").set("spark.speculation", "false").set("spark.ui.enabled", "false")
+                .set("spark.locality.wait", "0s").set("spark.task.maxFailures", Integer.toString(job.maxFailures()))
+                .set("spark.executor.extraJavaOptions", "--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xss4m");
+        if (local.matches()) {
+            String threads = local.group(1) != null ? local.group(1) : "1";
+            conf.setMaster("local[" + threads + "," + job.maxFailures() + "]");
+        } else {
+            conf.setMaster(master);
+            conf.set("spark.jars", String.join(",", taskJars()));
+        }
+        if (System.getenv("SPARK_LOCAL_IP") == null && (local.matches() || master.startsWith("spark://127.0.0.1") || master.startsWith("spark://localhost"))) {
+            // a machine-local run listens on the loopback interface only
+            conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        }
+        job.executorEnv().forEach((k, v) -> conf.setExecutorEnv(k, v));
+        return conf;
+    }
+
+    /**
+     * Fails fast, naming the URL, when no standalone master answers (Spark itself retries for a
+     * minute and then leaves the job waiting); YARN and Kubernetes URLs are Spark's to check.
+     */
+    static void checkReachable(String master) throws IOException {
+        if (!master.startsWith("spark://")) return;
+        IOException last = null;
+        for (String hostPort : master.substring("spark://".length()).split(",")) {
+            int colon = hostPort.lastIndexOf(':');
+            String host = colon > 0 ? hostPort.substring(0, colon) : hostPort;
+            int port;
+            try {
+                port = colon > 0 ? Integer.parseInt(hostPort.substring(colon + 1)) : 7077;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--engine " + master + ": bad port in " + hostPort);
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), 5000);
+                return;
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw new IOException("--engine " + master + ": no Spark master answers there (" + last.getMessage() + ")", last);
+    }
+
+    /** The jars holding the task's classes (boltzmann4j-bg, this module); a classes folder (tests) is packed into a temporary jar. */
+    static List<String> taskJars() throws IOException {
+        Set<String> jars = new LinkedHashSet<>();
+        for (Class<?> c : List.of(SparkDatasetEngine.class, PeptideSimulation.class)) {
+            Path location;
+            try {
+                location = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (URISyntaxException e) {
+                throw new IOException(e);
+            }
+            jars.add(Files.isDirectory(location) ? pack(location).toString() : location.toString());
+        }
+        return new ArrayList<>(jars);
+    }
+
+    private static Path pack(Path classes) throws IOException {
+        Path jar = Files.createTempFile("boltzmann4j-task-", ".jar");
+        jar.toFile().deleteOnExit();
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file); Stream<Path> all = Files.walk(classes)) {
+            for (Path p : all.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new ZipEntry(classes.relativize(p).toString().replace('\\', '/')));
+                Files.copy(p, out);
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    /** What a Spark task does with one peptide. */
+    record PeptideTask(String nativeName, int maxFailures) implements Function<PeptideSimulation, PeptideResult> {
+        @Override
+        public PeptideResult call(PeptideSimulation simulation) throws Exception {
+            String nativeLibrary = nativeName != null ? SparkFiles.get(nativeName) : null;
+            TaskContext task = TaskContext.get();
+            try {
+                return simulation.run(nativeLibrary);
+            } catch (Exception e) {
+                if (task != null && task.attemptNumber() + 1 < maxFailures) throw e;
+                return PeptideResult.failed(simulation.sequence(), e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+        }
+    }
+}
