@@ -52,6 +52,11 @@ public final class SparkDatasetEngine implements DatasetEngine {
     }
 
     @Override
+    public void check(Job job) throws IOException {
+        checkReachable(job.master());
+    }
+
+    @Override
     public List<PeptideResult> simulate(Job job, List<PeptideSimulation> simulations) throws Exception {
         if (simulations.isEmpty()) return List.of();
         checkReachable(job.master());

@@ -119,6 +119,12 @@ final class DatasetCommand implements Runnable {
             DatasetEngine dataEngine = emit == null ? DatasetEngine.load() : null;
             BgLauncher launcher = BgLauncher.current();
             String nativeLibrary = System.getProperty("boltzmann4j.native");
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String v : List.of("LD_LIBRARY_PATH", "OPENMM_PLUGIN_DIR", "OMP_WAIT_POLICY")) {
+                if (System.getenv(v) != null) env.put(v, System.getenv(v));
+            }
+            DatasetEngine.Job job = new DatasetEngine.Job(master, maxFailures, nativeLibrary, env);
+            if (dataEngine != null) dataEngine.check(job);
             Dataset dataset;
             try {
                 dataset = Dataset.create(out, settings, list);
@@ -139,11 +145,6 @@ final class DatasetCommand implements Runnable {
                     return 0;
                 }
                 System.err.printf(Locale.ROOT, "dataset: %d peptides to run (%d done before) on %s with %s%n", pending.size(), skipped, master, dataEngine.name());
-                Map<String, String> env = new LinkedHashMap<>();
-                for (String v : List.of("LD_LIBRARY_PATH", "OPENMM_PLUGIN_DIR", "OMP_WAIT_POLICY")) {
-                    if (System.getenv(v) != null) env.put(v, System.getenv(v));
-                }
-                DatasetEngine.Job job = new DatasetEngine.Job(master, maxFailures, nativeLibrary, env);
                 List<PeptideResult> results;
                 long t0 = System.nanoTime();
                 try (DatasetProgress progress = new DatasetProgress(dataset, pending)) {

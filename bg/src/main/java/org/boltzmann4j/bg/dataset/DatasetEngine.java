@@ -35,6 +35,12 @@ public interface DatasetEngine {
      */
     List<PeptideResult> simulate(Job job, List<PeptideSimulation> simulations) throws Exception;
 
+    /**
+     * Checks, before anything is written, that the engine can run this job (for example, that a
+     * master answers at the URL); throws with a one-line message when not.
+     */
+    default void check(Job job) throws Exception {}
+
     /** A short name for messages ("Apache Spark 4.2.0"). */
     String name();
 
