@@ -1,29 +1,26 @@
 package org.boltzmann4j.spark;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
+import org.boltzmann4j.bg.dataset.BgLauncher;
 import org.boltzmann4j.bg.dataset.DatasetEngine;
 import org.boltzmann4j.bg.dataset.PeptideResult;
 import org.boltzmann4j.bg.dataset.PeptideSimulation;
+import org.boltzmann4j.bg.dataset.ShardScoring;
 
 /**
  * One Spark task per peptide over an RDD of {@link PeptideSimulation}s (one partition each).
@@ -36,9 +33,9 @@ import org.boltzmann4j.bg.dataset.PeptideSimulation;
  *   <li>The native bridge is shipped with {@code addFile} and found on each executor with
  *       {@link SparkFiles#get}; OpenMM must be installed on the nodes (LD_LIBRARY_PATH and
  *       OPENMM_PLUGIN_DIR are passed as {@code spark.executorEnv.*}).
- *   <li>The task classes (boltzmann4j-bg and this module) go to executors as {@code spark.jars};
- *       the MD child processes run the core's class path, which must be on a disk every node
- *       sees, like the dataset folder.
+ *   <li>Executors run the core's class path and this module's jar ({@code
+ *       spark.executor.extraClassPath}), as the MD child processes do: boltzmann4j must be
+ *       installed on a disk every node sees, like the dataset folder.
  *   <li>Executors get {@code --enable-native-access} and {@code --sun-misc-unsafe-memory-access}
  *       ({@code spark.executor.extraJavaOptions}); Spark adds its own {@code --add-opens}.
  * </ul>
@@ -73,6 +70,30 @@ public final class SparkDatasetEngine implements DatasetEngine {
         }
     }
 
+    @Override
+    public List<ShardScoring.Result> score(Job job, List<ShardScoring> shards) throws Exception {
+        if (shards.isEmpty()) return List.of();
+        checkReachable(job.master());
+        try (JavaSparkContext spark = new JavaSparkContext(conf(job).setAppName("bg dataset score"))) {
+            spark.setLogLevel("WARN");
+            String nativeName = null;
+            if (job.nativeLibrary() != null) {
+                spark.addFile(job.nativeLibrary());
+                nativeName = Path.of(job.nativeLibrary()).getFileName().toString();
+            }
+            int slices = Math.min(shards.size(), spark.defaultParallelism());
+            String nativeFile = nativeName;
+            // one partition per worker slot: its shards share one Context per System
+            return spark.parallelize(shards, slices).mapPartitions((java.util.Iterator<ShardScoring> part) -> {
+                if (nativeFile != null && System.getProperty("boltzmann4j.native") == null)
+                    System.setProperty("boltzmann4j.native", SparkFiles.get(nativeFile));
+                List<ShardScoring> mine = new ArrayList<>();
+                part.forEachRemaining(mine::add);
+                return ShardScoring.scoreAll(mine).iterator();
+            }).collect();
+        }
+    }
+
     /** The configuration of a job: the same for every master but for the retry setting of local mode. */
     static SparkConf conf(Job job) throws IOException {
         String master = job.master();
@@ -85,7 +106,7 @@ public final class SparkDatasetEngine implements DatasetEngine {
             conf.setMaster("local[" + threads + "," + job.maxFailures() + "]");
         } else {
             conf.setMaster(master);
-            conf.set("spark.jars", String.join(",", taskJars()));
+            conf.set("spark.executor.extraClassPath", executorClassPath(job.launcher()));
         }
         if (System.getenv("SPARK_LOCAL_IP") == null && (local.matches() || master.startsWith("spark://127.0.0.1") || master.startsWith("spark://localhost"))) {
             // a machine-local run listens on the loopback interface only
@@ -121,33 +142,37 @@ public final class SparkDatasetEngine implements DatasetEngine {
         throw new IOException("--engine " + master + ": no Spark master answers there (" + last.getMessage() + ")", last);
     }
 
-    /** The jars holding the task's classes (boltzmann4j-bg, this module); a classes folder (tests) is packed into a temporary jar. */
-    static List<String> taskJars() throws IOException {
-        Set<String> jars = new LinkedHashSet<>();
-        for (Class<?> c : List.of(SparkDatasetEngine.class, PeptideSimulation.class)) {
-            Path location;
-            try {
-                location = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-            } catch (URISyntaxException e) {
-                throw new IOException(e);
-            }
-            jars.add(Files.isDirectory(location) ? pack(location).toString() : location.toString());
+    /**
+     * The executors' class path: this module and the core's class path (the one the MD processes
+     * run), less the core's older Jackson and SLF4J, which would shadow Spark's own. The entries
+     * name files on a disk every node sees, like the dataset.
+     */
+    static String executorClassPath(BgLauncher launcher) throws IOException {
+        List<String> entries = new ArrayList<>();
+        try {
+            entries.add(Path.of(SparkDatasetEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
         }
-        return new ArrayList<>(jars);
+        for (String entry : launcher.classPathEntries()) {
+            List<Path> files = new ArrayList<>();
+            if (entry.endsWith("/*")) {
+                Path dir = Path.of(entry.substring(0, entry.length() - 2));
+                if (Files.isDirectory(dir)) try (Stream<Path> list = Files.list(dir)) {
+                    list.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(files::add);
+                }
+            } else {
+                files.add(Path.of(entry));
+            }
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (!SHADOWED.matcher(name).matches() && !entries.contains(f.toString())) entries.add(f.toString());
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
-    private static Path pack(Path classes) throws IOException {
-        Path jar = Files.createTempFile("boltzmann4j-task-", ".jar");
-        jar.toFile().deleteOnExit();
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file); Stream<Path> all = Files.walk(classes)) {
-            for (Path p : all.filter(Files::isRegularFile).toList()) {
-                out.putNextEntry(new ZipEntry(classes.relativize(p).toString().replace('\\', '/')));
-                Files.copy(p, out);
-                out.closeEntry();
-            }
-        }
-        return jar;
-    }
+    private static final Pattern SHADOWED = Pattern.compile("(jackson-(core|databind|annotations)|slf4j-api|slf4j-nop|scala-library|spark-.*)-[0-9].*\\.jar");
 
     /** What a Spark task does with one peptide. */
     record PeptideTask(String nativeName, int maxFailures) implements Function<PeptideSimulation, PeptideResult> {

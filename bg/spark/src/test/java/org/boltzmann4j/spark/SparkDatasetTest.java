@@ -110,7 +110,7 @@ class SparkDatasetTest {
                 Thread.sleep(200);
                 for (ProcessHandle md : mdProcesses(out)) {
                     String args = commandLine(md);
-                    if (args.contains("/equilibration")) continue;
+                    if (args.contains("/equilibration ")) continue; // its --out, not the production's --pdb
                     String seq = args.replaceAll(".*--out \\S*/([A-Z]+)( .*|$)", "$1");
                     Path log = out.resolve(seq).resolve("log.csv");
                     if (!Files.isRegularFile(log) || Files.readAllLines(log).size() < 4) continue;
@@ -175,10 +175,36 @@ class SparkDatasetTest {
         }
         for (String s : unfinished) {
             String log = Files.readString(out.resolve(s).resolve("task.log"));
-            assertTrue(log.lines().anyMatch(l -> l.startsWith("# ") && l.contains(" md ") && !l.contains("/equilibration") && l.endsWith("--resume")),
+            String production = "--out " + out.resolve(s) + " ";
+            assertTrue(log.lines().anyMatch(l -> l.startsWith("# ") && l.contains(": bg md ") && l.contains(production) && l.endsWith("--resume")),
                     s + " did not resume from its checkpoint:\n" + log);
         }
         assertSameFiles(out);
+    }
+
+    @Test
+    void scoringShardsReusesOneContextPerWorkerAndWritesNextToEachShard() throws Exception {
+        Path shards = Files.createDirectories(tmp.resolve("shards"));
+        List<org.boltzmann4j.bg.dataset.ShardScoring> work = new ArrayList<>();
+        MolecularSystem aldp = MolecularSystem.bundled("aldp-vacuum");
+        for (String s : SEQUENCES) {
+            Path shard = Files.copy(reference.resolve(s).resolve("trajectory.dcd"), shards.resolve(s + ".dcd"));
+            work.add(new org.boltzmann4j.bg.dataset.ShardScoring(aldp.name(), aldp.systemXml(), shard.toString(), "Reference"));
+        }
+        var job = new org.boltzmann4j.bg.dataset.DatasetEngine.Job("local[2]", 1, System.getProperty("boltzmann4j.native"), Map.of(), BgLauncher.current());
+        var results = new SparkDatasetEngine().score(job, work);
+        assertEquals(SEQUENCES.size(), results.size());
+        long contexts = results.stream().filter(r -> r.newContext()).count();
+        assertEquals(2, contexts, "one Context per partition (2 workers), reused across its shards");
+        for (String s : SEQUENCES) {
+            double[] scored = org.boltzmann4j.bg.io.Npy.read(shards.resolve(s + ".energies.npy")).asDoubles();
+            double[] md = org.boltzmann4j.bg.io.Npy.read(reference.resolve(s).resolve("energies.npy")).asDoubles();
+            assertEquals(md.length, scored.length);
+            // the MD's own energies at its double positions; the DCD holds them as float32 (~1e-7 nm)
+            for (int i = 0; i < md.length; i++) assertEquals(md[i], scored[i], 1e-2, s + " frame " + i);
+        }
+        Run cli = bg("dataset", "score", "--system", "aldp-vacuum", "--engine", "local[2]", shards.resolve("AA.dcd").toString());
+        assertEquals(0, cli.code(), cli.err());
     }
 
     @Test

@@ -24,13 +24,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dataset", mixinStandardHelpOptions = true,
         description = {"Datasets of many peptides: MD of each sequence (build, minimise, equilibrate, Langevin MD) on this machine's cores",
                 "or a cluster (Apache Spark), or as a Slurm job array. Run it as scripts/bg dataset (which adds Spark to the class path)."},
-        subcommands = {DatasetCommand.Md.class, DatasetCommand.Status.class, DatasetCommand.Split.class, DatasetCommand.Peptide.class})
+        subcommands = {DatasetCommand.Md.class, DatasetCommand.Status.class, DatasetCommand.Split.class, DatasetCommand.Score.class, DatasetCommand.Peptide.class})
 final class DatasetCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (md, status, split, peptide)");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (md, status, split, score, peptide)");
     }
 
     private static final Pattern LOCAL = Pattern.compile("local(\\[(\\d+|\\*)(,\\d+)?\\])?");
@@ -123,7 +123,7 @@ final class DatasetCommand implements Runnable {
             for (String v : List.of("LD_LIBRARY_PATH", "OPENMM_PLUGIN_DIR", "OMP_WAIT_POLICY")) {
                 if (System.getenv(v) != null) env.put(v, System.getenv(v));
             }
-            DatasetEngine.Job job = new DatasetEngine.Job(master, maxFailures, nativeLibrary, env);
+            DatasetEngine.Job job = new DatasetEngine.Job(master, maxFailures, nativeLibrary, env, launcher);
             if (dataEngine != null) dataEngine.check(job);
             Dataset dataset;
             try {
@@ -252,6 +252,53 @@ final class DatasetCommand implements Runnable {
             }
             Path file = dataset.writeSplit(split, how);
             System.err.printf("split: %d train, %d validation, %d test in %s%n", split.train().size(), split.validation().size(), split.test().size(), file);
+            return 0;
+        }
+    }
+
+    @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Scores many sample shards (.dcd, .npy in nm, .pdb) with OpenMM on all workers, one Context per worker and System",
+                    "reused across its shards; each shard's potential energies (kJ/mol, float64) go next to it as STEM.energies.npy."})
+    static final class Score implements Callable<Integer> {
+        @Option(names = "--system", required = true, paramLabel = "NAME|FILE.xml", description = "Bundled system or an OpenMM System XML file (e.g. DIR/SEQ/system.xml).")
+        String system;
+
+        @Parameters(arity = "1..*", paramLabel = "SHARD", description = "Sample files.")
+        List<Path> shards;
+
+        @Option(names = "--platform", defaultValue = "Reference", paramLabel = "NAME", description = "OpenMM platform (default: ${DEFAULT-VALUE}).")
+        String platform;
+
+        @Option(names = "--engine", paramLabel = "local[N]|spark://HOST:PORT|yarn|k8s://...", description = "Where to score (default: local[N], N = cores).")
+        String engine;
+
+        @Option(names = "--max-failures", defaultValue = "4", paramLabel = "N", description = "Attempts per task (default: ${DEFAULT-VALUE}).")
+        int maxFailures;
+
+        @Override
+        public Integer call() throws Exception {
+            if (maxFailures < 1) throw new Main.UsageException("--max-failures must be >= 1, got " + maxFailures);
+            String master = engine != null ? engine : "local[" + Runtime.getRuntime().availableProcessors() + "]";
+            if (!LOCAL.matcher(master).matches() && !master.startsWith("spark://") && !master.equals("yarn") && !master.startsWith("k8s://"))
+                throw new Main.UsageException("--engine must be local[N], spark://HOST:PORT, yarn or k8s://HOST:PORT, got " + master);
+            for (Path p : shards) if (!Files.isRegularFile(p)) throw new java.nio.file.NoSuchFileException(p.toString(), null, "no such sample file");
+            DatasetEngine dataEngine = DatasetEngine.load();
+            var molecular = org.boltzmann4j.bg.systems.MolecularSystem.resolve(system);
+            List<org.boltzmann4j.bg.dataset.ShardScoring> work = new ArrayList<>();
+            for (Path p : shards) work.add(new org.boltzmann4j.bg.dataset.ShardScoring(molecular.name(), molecular.systemXml(), p.toAbsolutePath().toString(), platform));
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String v : List.of("LD_LIBRARY_PATH", "OPENMM_PLUGIN_DIR", "OMP_WAIT_POLICY")) {
+                if (System.getenv(v) != null) env.put(v, System.getenv(v));
+            }
+            DatasetEngine.Job job = new DatasetEngine.Job(master, maxFailures, System.getProperty("boltzmann4j.native"), env, BgLauncher.current());
+            dataEngine.check(job);
+            long t0 = System.nanoTime();
+            var results = dataEngine.score(job, work);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long frames = results.stream().mapToLong(r -> r.frames()).sum();
+            long contexts = results.stream().filter(r -> r.newContext()).count();
+            System.err.printf(Locale.ROOT, "score: %d shards, %d configurations in %.1f s with %d Contexts on %s; energies next to each shard (STEM.energies.npy)%n",
+                    results.size(), frames, seconds, contexts, master);
             return 0;
         }
     }

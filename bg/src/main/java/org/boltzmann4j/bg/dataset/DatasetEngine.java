@@ -19,8 +19,9 @@ public interface DatasetEngine {
      * @param maxFailures attempts per task before it counts as failed
      * @param nativeLibrary the native bridge on this machine, shipped to the workers
      * @param executorEnv environment of the workers' processes (LD_LIBRARY_PATH for OpenMM)
+     * @param launcher boltzmann4j's core as the workers run it (its class path)
      */
-    record Job(String master, int maxFailures, String nativeLibrary, Map<String, String> executorEnv) {
+    record Job(String master, int maxFailures, String nativeLibrary, Map<String, String> executorEnv, BgLauncher launcher) {
         public Job {
             if (maxFailures < 1) throw new IllegalArgumentException("--max-failures must be >= 1, got " + maxFailures);
             executorEnv = Map.copyOf(executorEnv);
@@ -34,6 +35,12 @@ public interface DatasetEngine {
      * run (for example, no master at the URL).
      */
     List<PeptideResult> simulate(Job job, List<PeptideSimulation> simulations) throws Exception;
+
+    /**
+     * Scores the shards on all workers, each worker's share with one Context per System
+     * ({@link ShardScoring#scoreAll}); returns a result per shard, in their order.
+     */
+    List<ShardScoring.Result> score(Job job, List<ShardScoring> shards) throws Exception;
 
     /**
      * Checks, before anything is written, that the engine can run this job (for example, that a
