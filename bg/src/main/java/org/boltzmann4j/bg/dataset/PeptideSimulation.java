@@ -106,7 +106,9 @@ public record PeptideSimulation(String datasetDir, String sequence, DatasetSetti
         Path staging = dir.resolve(".build");
         deleteTree(staging);
         long t0 = System.nanoTime();
-        child(nativeLibrary, List.of("build", "--sequence", sequence, "--termini", settings.termini(), "--forcefield", settings.forcefield(),
+        // a sequence written with its caps (ACE-ALA-NME) is capped whatever the dataset's --termini (bg build refuses the mix)
+        String termini = sequence.startsWith("ACE-") || sequence.endsWith("-NME") ? "capped" : settings.termini();
+        child(nativeLibrary, List.of("build", "--sequence", sequence, "--termini", termini, "--forcefield", settings.forcefield(),
                 "--solvent", settings.solvent(), "--nonbonded", settings.nonbonded(), "--seed", Integer.toString(seeds.build()),
                 "--out", staging.toString()));
         for (String f : BUILT_FILES) {
