@@ -175,11 +175,13 @@ final class DatasetCommand implements Runnable {
             if (solvent != null) s = s.withSolvent(solvent);
             if (nonbonded != null) s = s.withNonbonded(nonbonded);
             if (temperatureK != null) s = s.withTemperatureK(temperatureK);
-            if (ns != null) s = s.withNs(ns);
-            if (dtPs != null) s = s.withDtPs(dtPs);
             if (frictionPerPs != null) s = s.withFrictionPerPs(frictionPerPs);
+            // the times are checked against each other at every wither: frame interval before the
+            // run length, the step last, so that only a conflict among the final values is refused
             if (saveEveryPs != null) s = s.withSaveEveryPs(saveEveryPs);
             if (equilibratePs != null) s = s.withEquilibratePs(equilibratePs);
+            if (ns != null) s = s.withNs(ns);
+            if (dtPs != null) s = s.withDtPs(dtPs);
             if (seed != null) s = s.withSeed(seed);
             if (platform != null) s = s.withPlatform(platform);
             return s;
@@ -204,7 +206,7 @@ final class DatasetCommand implements Runnable {
                 counts.merge(p.state(), 1, Integer::sum);
                 nsDone += p.nsDone();
                 table.append(String.format(Locale.ROOT, "%-" + width + "s  %-8s  %10s  %s%n", s, p.state(),
-                        String.format(Locale.ROOT, "%.3f/%.3g", p.nsDone(), p.nsTotal()), p.note()));
+                        String.format(Locale.ROOT, "%.3f/%.3f", p.nsDone(), p.nsTotal()), p.note()));
             }
             System.out.print(table);
             System.out.printf(Locale.ROOT, "%d peptides: %d done, %d running, %d failed, %d pending; %.3f of %.3f ns%n", dataset.sequences().size(),

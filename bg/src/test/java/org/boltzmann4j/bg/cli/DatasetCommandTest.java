@@ -65,6 +65,28 @@ class DatasetCommandTest {
     }
 
     @Test
+    void theSlurmArrayTaskRunsThePeptideFromBuildToDoneAndThenSkipsIt() throws Exception {
+        // what an array task of dataset.slurm runs: bg build and bg md as child processes of this JVM's class path
+        Path out = tmp.resolve("ds");
+        assertEquals(0, bg("dataset", "md", "--sequences", "GG,AT", "--ns", "0.0005", "--save-every-ps", "0.1", "--equilibrate-ps", "0.2",
+                "--out", out.toString(), "--emit", "slurm").code());
+        assertTrue(Files.readString(out.resolve("dataset.slurm")).contains("'dataset' 'peptide'"));
+        Run r = bg("dataset", "peptide", out.toString(), "--index", "1");
+        assertEquals(0, r.code(), r.err());
+        Path at = out.resolve("AT");
+        for (String f : new String[] {"structure.pdb", "system.xml", "topology.json", "trajectory.dcd", "energies.npy", "log.csv", "DONE.json"})
+            assertTrue(Files.isRegularFile(at.resolve(f)), f);
+        assertEquals(5, org.boltzmann4j.bg.io.Npy.read(at.resolve("energies.npy")).asDoubles().length);
+        assertFalse(Files.exists(out.resolve("GG")));
+        String done = Files.readString(at.resolve("DONE.json"));
+        assertTrue(done.contains("\"md\" : " + org.boltzmann4j.bg.dataset.PeptideSeeds.seed(1, "AT", "md")), done);
+        String log = Files.readString(at.resolve("task.log"));
+        assertEquals(0, bg("dataset", "peptide", out.toString(), "AT").code());
+        assertEquals(log, Files.readString(at.resolve("task.log")), "a done peptide ran again");
+        assertEquals(done, Files.readString(at.resolve("DONE.json")));
+    }
+
+    @Test
     void statusAndSplitOfAFreshDataset() throws Exception {
         Path out = tmp.resolve("ds");
         assertEquals(0, bg("dataset", "md", "--sequences", "KS,GG,AT,AD", "--out", out.toString(), "--emit", "slurm").code());
