@@ -112,7 +112,9 @@ public final class MolecularDynamics {
      * Context each: replica r has seed {@code settings.seed() + r} and writes
      * {@link #replicaFolder}, so replica 0 is the run a single {@link #run} with the same settings
      * makes, and every replica is the same whatever the thread count (each Context draws its own
-     * Langevin noise). All replicas run to the end; the first failure is then thrown.
+     * Langevin noise). All replicas run to the end; the first failure is then thrown. With
+     * {@code resume}, each replica that holds a checkpoint continues from it and the others start
+     * (a run killed before some replicas wrote their first checkpoint resumes as a whole).
      *
      * @param listeners the listener of each replica (may return null)
      */
@@ -127,7 +129,7 @@ public final class MolecularDynamics {
             for (int r = 0; r < replicas; r++) {
                 int replica = r;
                 futures.add(pool.submit(() -> run(systemXml, topology, start, settings.withSeed(settings.seed() + replica),
-                        replicaFolder(out, replica), resume, listeners == null ? null : listeners.apply(replica))));
+                        replicaFolder(out, replica), resume && hasCheckpoint(replicaFolder(out, replica)), listeners == null ? null : listeners.apply(replica))));
             }
             List<Result> results = new ArrayList<>();
             Throwable first = null;
