@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.coordinates;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.List;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
@@ -71,11 +72,11 @@ public final class CanonicalInternalCoordinates implements Transform {
     /** Internal (n, 3N-6) -> canonical-frame Cartesian (n, 3N), log|det| of the 3N-6 map. */
     @Override
     public Transform.Pass forwardPass(INDArray internal) {
-        int n = Batches.requireBatch(internal, dimension(), "CanonicalInternalCoordinates.forward");
-        double[] in = Batches.read(internal);
+        int n = Batches.requireBatch(internal, dimension(), DataType.DOUBLE, "CanonicalInternalCoordinates.forward");
+        double[] in = Batches.toDoubles(internal);
         double[] x = new double[n * outputDimension()];
         double[] logDet = kernel.forward(in, x, n);
-        return new InternalCoordinates.KernelPass(kernel, true, in, x, n, Batches.matrix(x, n, outputDimension()),
+        return new InternalCoordinates.KernelPass(kernel, true, in, x, n, Batches.matrix(x, n, outputDimension(), DataType.DOUBLE),
                 Batches.vector(logDet));
     }
 
@@ -85,11 +86,11 @@ public final class CanonicalInternalCoordinates implements Transform {
      */
     @Override
     public Transform.Pass inversePass(INDArray x) {
-        int n = Batches.requireBatch(x, outputDimension(), "CanonicalInternalCoordinates.inverse");
-        double[] in = Batches.read(x);
+        int n = Batches.requireBatch(x, outputDimension(), DataType.DOUBLE, "CanonicalInternalCoordinates.inverse");
+        double[] in = Batches.toDoubles(x);
         double[] ic = new double[n * dimension()];
         double[] logDet = kernel.inverse(in, ic, n);
-        return new InternalCoordinates.KernelPass(kernel, false, ic, in, n, Batches.matrix(ic, n, dimension()),
+        return new InternalCoordinates.KernelPass(kernel, false, ic, in, n, Batches.matrix(ic, n, dimension(), DataType.DOUBLE),
                 Batches.vector(logDet));
     }
 

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.coordinates;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.List;
 import org.boltzmann4j.bg.flow.CircularShift;
 import org.boltzmann4j.bg.flow.Parameter;
@@ -96,8 +97,8 @@ public final class InternalCoordinateDomain implements Transform {
 
     @Override
     public Pass forwardPass(INDArray u) {
-        int n = Batches.requireBatch(u, dimension, "InternalCoordinateDomain.forward");
-        double[] in = Batches.read(u), out = new double[in.length], logDet = new double[n], slope = new double[in.length];
+        int n = Batches.requireBatch(u, dimension, DataType.DOUBLE, "InternalCoordinateDomain.forward");
+        double[] in = Batches.toDoubles(u), out = new double[in.length], logDet = new double[n], slope = new double[in.length];
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < dimension; j++) {
                 int k = r * dimension + j;
@@ -126,8 +127,8 @@ public final class InternalCoordinateDomain implements Transform {
 
     @Override
     public Pass inversePass(INDArray x) {
-        int n = Batches.requireBatch(x, dimension, "InternalCoordinateDomain.inverse");
-        double[] in = Batches.read(x), out = new double[in.length], logDet = new double[n], slope = new double[in.length];
+        int n = Batches.requireBatch(x, dimension, DataType.DOUBLE, "InternalCoordinateDomain.inverse");
+        double[] in = Batches.toDoubles(x), out = new double[in.length], logDet = new double[n], slope = new double[in.length];
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < dimension; j++) {
                 int k = r * dimension + j;
@@ -160,10 +161,10 @@ public final class InternalCoordinateDomain implements Transform {
      * (inverse).
      */
     private Pass pass(int n, double[] in, double[] out, double[] logDet, double[] slope, boolean forward) {
-        INDArray output = Batches.matrix(out, n, dimension), logDets = Batches.vector(logDet);
+        INDArray output = Batches.matrix(out, n, dimension, DataType.DOUBLE), logDets = Batches.vector(logDet);
         return Pass.of(output, logDets, (gradOutput, gradLogDet) -> {
-            double[] g = Batches.readGradient(gradOutput, n, dimension, "InternalCoordinateDomain");
-            double[] gl = Batches.readGradient(gradLogDet, n, 1, "InternalCoordinateDomain");
+            double[] g = Batches.toDoubles(Batches.gradient(gradOutput, n, dimension, DataType.DOUBLE, "InternalCoordinateDomain"));
+            double[] gl = Batches.toDoubles(Batches.gradient(gradLogDet, n, 0, DataType.DOUBLE, "InternalCoordinateDomain"));
             double[] gin = new double[in.length];
             for (int r = 0; r < n; r++) {
                 for (int j = 0; j < dimension; j++) {
@@ -180,7 +181,7 @@ public final class InternalCoordinateDomain implements Transform {
                     gin[k] = g[k] * slope[k] + gl[r] * dLogDet;
                 }
             }
-            return Batches.matrix(gin, n, dimension);
+            return Batches.matrix(gin, n, dimension, DataType.DOUBLE);
         });
     }
 

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.coordinates;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.List;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
@@ -78,47 +79,47 @@ public final class InternalCoordinates implements Transform {
     /** Internal coordinates (n, 3N) -> Cartesian (n, 3N), log|det dx/d(ic)|. */
     @Override
     public Pass forwardPass(INDArray ic) {
-        int n = Batches.requireBatch(ic, dimension(), "InternalCoordinates.forward");
-        double[] in = Batches.read(ic);
+        int n = Batches.requireBatch(ic, dimension(), DataType.DOUBLE, "InternalCoordinates.forward");
+        double[] in = Batches.toDoubles(ic);
         double[] x = new double[n * dimension()];
         double[] logDet = kernel.forward(in, x, n);
-        return new KernelPass(kernel, true, in, x, n, Batches.matrix(x, n, dimension()), Batches.vector(logDet));
+        return new KernelPass(kernel, true, in, x, n, Batches.matrix(x, n, dimension(), DataType.DOUBLE), Batches.vector(logDet));
     }
 
     /** Cartesian (n, 3N) -> internal coordinates (n, 3N), log|det d(ic)/dx|. */
     @Override
     public Pass inversePass(INDArray x) {
-        int n = Batches.requireBatch(x, dimension(), "InternalCoordinates.inverse");
-        double[] in = Batches.read(x);
+        int n = Batches.requireBatch(x, dimension(), DataType.DOUBLE, "InternalCoordinates.inverse");
+        double[] in = Batches.toDoubles(x);
         double[] ic = new double[n * dimension()];
         double[] logDet = kernel.inverse(in, ic, n);
-        return new KernelPass(kernel, false, ic, in, n, Batches.matrix(ic, n, dimension()), Batches.vector(logDet));
+        return new KernelPass(kernel, false, ic, in, n, Batches.matrix(ic, n, dimension(), DataType.DOUBLE), Batches.vector(logDet));
     }
 
     /** The 3N-6 internal coordinates (n, 3N-6) and, separately, the 6 rigid-body ones (n, 6). */
     public Split toInternal(INDArray x) {
-        int n = Batches.requireBatch(x, dimension(), "InternalCoordinates.toInternal");
+        int n = Batches.requireBatch(x, dimension(), DataType.DOUBLE, "InternalCoordinates.toInternal");
         int d = dimension();
         double[] ic = new double[n * d];
-        kernel.inverse(Batches.read(x), ic, n);
+        kernel.inverse(Batches.toDoubles(x), ic, n);
         double[] internal = new double[n * (d - 6)];
         double[] rigid = new double[n * 6];
         for (int s = 0; s < n; s++) {
             System.arraycopy(ic, s * d, internal, s * (d - 6), d - 6);
             System.arraycopy(ic, s * d + d - 6, rigid, s * 6, 6);
         }
-        return new Split(Batches.matrix(internal, n, d - 6), Batches.matrix(rigid, n, 6));
+        return new Split(Batches.matrix(internal, n, d - 6, DataType.DOUBLE), Batches.matrix(rigid, n, 6, DataType.DOUBLE));
     }
 
     /** Cartesian (n, 3N) from internal (n, 3N-6) and rigid-body (n, 6) coordinates. */
     public INDArray fromInternal(INDArray internal, INDArray rigid) {
         int d = dimension();
-        int n = Batches.requireBatch(internal, d - 6, "InternalCoordinates.fromInternal");
-        if (Batches.requireBatch(rigid, 6, "InternalCoordinates.fromInternal (rigid)") != n) {
+        int n = Batches.requireBatch(internal, d - 6, DataType.DOUBLE, "InternalCoordinates.fromInternal");
+        if (Batches.requireBatch(rigid, 6, DataType.DOUBLE, "InternalCoordinates.fromInternal (rigid)") != n) {
             throw new IllegalArgumentException("internal has " + n + " rows, rigid " + rigid.size(0));
         }
-        double[] a = Batches.read(internal);
-        double[] r = Batches.read(rigid);
+        double[] a = Batches.toDoubles(internal);
+        double[] r = Batches.toDoubles(rigid);
         double[] ic = new double[n * d];
         for (int s = 0; s < n; s++) {
             System.arraycopy(a, s * (d - 6), ic, s * d, d - 6);
@@ -126,7 +127,7 @@ public final class InternalCoordinates implements Transform {
         }
         double[] x = new double[n * d];
         kernel.forward(ic, x, n);
-        return Batches.matrix(x, n, d);
+        return Batches.matrix(x, n, d, DataType.DOUBLE);
     }
 
     /**
@@ -135,10 +136,10 @@ public final class InternalCoordinates implements Transform {
      */
     public INDArray fromInternal(INDArray internal) {
         int d = dimension();
-        int n = Batches.requireBatch(internal, d - 6, "InternalCoordinates.fromInternal");
+        int n = Batches.requireBatch(internal, d - 6, DataType.DOUBLE, "InternalCoordinates.fromInternal");
         double[] x = new double[n * d];
-        canonical.forward(Batches.read(internal), x, n);
-        return Batches.matrix(x, n, d);
+        canonical.forward(Batches.toDoubles(internal), x, n);
+        return Batches.matrix(x, n, d, DataType.DOUBLE);
     }
 
     /** Internal (n, 3N-6) and rigid-body (n, 6) coordinates of a batch. */
@@ -154,13 +155,13 @@ public final class InternalCoordinates implements Transform {
         @Override
         public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
             int d3 = 3 * kernel.atoms;
-            double[] gl = Batches.readGradient(gradLogDet, n, 1, "gradLogDet");
+            double[] gl = Batches.toDoubles(Batches.gradient(gradLogDet, n, 0, DataType.DOUBLE, "gradLogDet"));
             if (forward) {
-                double[] gx = Batches.readGradient(gradOutput, n, d3, "gradOutput");
-                return Batches.matrix(kernel.forwardBackward(ic, x, gx, gl, n), n, kernel.dimension);
+                double[] gx = Batches.toDoubles(Batches.gradient(gradOutput, n, d3, DataType.DOUBLE, "gradOutput"));
+                return Batches.matrix(kernel.forwardBackward(ic, x, gx, gl, n), n, kernel.dimension, DataType.DOUBLE);
             }
-            double[] gic = Batches.readGradient(gradOutput, n, kernel.dimension, "gradOutput");
-            return Batches.matrix(kernel.inverseBackward(x, ic, gic, gl, n), n, d3);
+            double[] gic = Batches.toDoubles(Batches.gradient(gradOutput, n, kernel.dimension, DataType.DOUBLE, "gradOutput"));
+            return Batches.matrix(kernel.inverseBackward(x, ic, gic, gl, n), n, d3, DataType.DOUBLE);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.flow;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +17,7 @@ public final class CircularShift implements Transform {
     private final DataType type;
 
     public CircularShift(double[] shift, boolean[] circular, DataType type) {
-        HostArrays.requireType(type);
+        Batches.requireType(type);
         if (shift.length != circular.length) throw new IllegalArgumentException("shift and circular flags differ in length");
         for (int j = 0; j < shift.length; j++) {
             if (!circular[j] && shift[j] != 0) throw new IllegalArgumentException("dimension " + j + " is not circular but has a shift");
@@ -29,8 +30,8 @@ public final class CircularShift implements Transform {
     /** Shifts that centre each circular column of {@code data} (m, d) on its circular mean. */
     public static CircularShift centering(INDArray data, boolean[] circular, DataType type) {
         int d = circular.length;
-        int m = HostArrays.requireBatch(data, d, data.dataType(), "CircularShift.centering");
-        double[] a = HostArrays.read(data);
+        int m = Batches.requireBatch(data, d, data.dataType(), "CircularShift.centering");
+        double[] a = Batches.toDoubles(data);
         double[] shift = new double[d];
         for (int j = 0; j < d; j++) {
             if (!circular[j]) continue;
@@ -84,17 +85,17 @@ public final class CircularShift implements Transform {
 
     private Pass run(INDArray input, int sign) {
         int d = shift.length;
-        int n = HostArrays.requireBatch(input, d, type, "CircularShift");
-        double[] a = HostArrays.read(input);
+        int n = Batches.requireBatch(input, d, type, "CircularShift");
+        double[] a = Batches.toDoubles(input);
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < d; j++) {
                 if (circular[j]) a[r * d + j] = wrap(a[r * d + j] + sign * shift[j]);
             }
         }
-        INDArray output = HostArrays.matrix(a, n, d, type);
-        INDArray logDet = HostArrays.vector(new double[n]);
+        INDArray output = Batches.matrix(a, n, d, type);
+        INDArray logDet = Batches.vector(new double[n]);
         return Pass.of(output, logDet, (gradOutput, gradLogDet) -> {
-            return HostArrays.matrix(HostArrays.readOutputGrad(gradOutput, n, d), n, d, type);
+            return Batches.matrix(Batches.toDoubles(Batches.gradient(gradOutput, n, d, DataType.DOUBLE, getClass().getSimpleName())), n, d, type);
         });
     }
 }

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.flow;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,15 +20,15 @@ public final class ElementwiseAffine implements Transform {
     private final int dimension;
 
     private ElementwiseAffine(double[] shift, double[] logScale, boolean trainable, DataType type) {
-        HostArrays.requireType(type);
+        Batches.requireType(type);
         if (shift.length != logScale.length) {
             throw new IllegalArgumentException("shift has " + shift.length + " entries, logScale " + logScale.length);
         }
         this.dimension = shift.length;
         this.type = type;
         this.trainable = trainable;
-        this.shift = new Parameter("shift", HostArrays.vector(shift).castTo(type));
-        this.logScale = new Parameter("logScale", HostArrays.vector(logScale).castTo(type));
+        this.shift = new Parameter("shift", Batches.vector(shift).castTo(type));
+        this.logScale = new Parameter("logScale", Batches.vector(logScale).castTo(type));
     }
 
     /** The identity, trainable. */
@@ -53,7 +54,7 @@ public final class ElementwiseAffine implements Transform {
         }
         int m = (int) data.size(0);
         int d = (int) data.size(1);
-        double[] a = HostArrays.read(data);
+        double[] a = Batches.toDoubles(data);
         double[] mean = new double[d];
         double[] logStd = new double[d];
         for (int r = 0; r < m; r++) {
@@ -115,17 +116,17 @@ public final class ElementwiseAffine implements Transform {
     }
 
     private Pass run(INDArray input, boolean forward) {
-        int n = HostArrays.requireBatch(input, dimension, type, "ElementwiseAffine");
+        int n = Batches.requireBatch(input, dimension, type, "ElementwiseAffine");
         int d = dimension;
-        double[] b = HostArrays.read(shift.value());
-        double[] ls = HostArrays.read(logScale.value());
+        double[] b = Batches.toDoubles(shift.value());
+        double[] ls = Batches.toDoubles(logScale.value());
         double[] scale = new double[d];
         double sumLogScale = 0;
         for (int j = 0; j < d; j++) {
             scale[j] = Math.exp(forward ? ls[j] : -ls[j]);
             sumLogScale += ls[j];
         }
-        double[] in = HostArrays.read(input);
+        double[] in = Batches.toDoubles(input);
         double[] out = new double[n * d];
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < d; j++) {
@@ -133,13 +134,13 @@ public final class ElementwiseAffine implements Transform {
                 out[k] = forward ? in[k] * scale[j] + b[j] : (in[k] - b[j]) * scale[j];
             }
         }
-        INDArray output = HostArrays.matrix(out, n, d, type);
+        INDArray output = Batches.matrix(out, n, d, type);
         double[] ld = new double[n];
         java.util.Arrays.fill(ld, forward ? sumLogScale : -sumLogScale);
-        INDArray logDet = HostArrays.vector(ld);
+        INDArray logDet = Batches.vector(ld);
         return Pass.of(output, logDet, (gradOutput, gradLogDet) -> {
-            double[] g = HostArrays.readOutputGrad(gradOutput, n, d);
-            double[] gl = HostArrays.readLogDetGrad(gradLogDet, n);
+            double[] g = Batches.toDoubles(Batches.gradient(gradOutput, n, d, DataType.DOUBLE, getClass().getSimpleName()));
+            double[] gl = Batches.toDoubles(Batches.gradient(gradLogDet, n, 0, DataType.DOUBLE, getClass().getSimpleName()));
             double[] gin = new double[n * d];
             double[] gShift = new double[d];
             double[] gLogScale = new double[d];
@@ -164,10 +165,10 @@ public final class ElementwiseAffine implements Transform {
                 for (int j = 0; j < d; j++) {
                     gLogScale[j] += forward ? sumGl : -sumGl;
                 }
-                shift.grad().addi(HostArrays.vector(gShift).castTo(type));
-                logScale.grad().addi(HostArrays.vector(gLogScale).castTo(type));
+                shift.grad().addi(Batches.vector(gShift).castTo(type));
+                logScale.grad().addi(Batches.vector(gLogScale).castTo(type));
             }
-            return HostArrays.matrix(gin, n, d, type);
+            return Batches.matrix(gin, n, d, type);
         });
     }
 }

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.flow;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -99,7 +100,7 @@ public final class Flow implements Transform {
     }
 
     private Pass run(INDArray input, boolean forward) {
-        int n = HostArrays.requireBatch(input, forward ? dimension() : outputDimension(), dataType(), "Flow");
+        int n = Batches.requireBatch(input, forward ? dimension() : outputDimension(), dataType(), "Flow");
         List<Pass> passes = new ArrayList<>(transforms.size());
         INDArray current = input;
         INDArray logDet = Nd4j.zeros(DataType.DOUBLE, n);

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.flow;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,7 +20,7 @@ public final class Permutation implements Transform {
     private final DataType type;
 
     public Permutation(int[] order, DataType type) {
-        HostArrays.requireType(type);
+        Batches.requireType(type);
         this.order = order.clone();
         this.inverseOrder = new int[order.length];
         boolean[] used = new boolean[order.length];
@@ -132,12 +133,12 @@ public final class Permutation implements Transform {
     }
 
     private Pass run(INDArray input, int[] gatherFrom, int[] backFrom) {
-        int n = HostArrays.requireBatch(input, order.length, type, "Permutation");
-        INDArray out = HostArrays.matrix(gather(HostArrays.read(input), n, gatherFrom), n, order.length, type);
-        return Pass.of(out, HostArrays.vector(new double[n]), (gradOutput, gradLogDet) -> {
-            double[] g = HostArrays.readOutputGrad(gradOutput, n, order.length);
+        int n = Batches.requireBatch(input, order.length, type, "Permutation");
+        INDArray out = Batches.matrix(gather(Batches.toDoubles(input), n, gatherFrom), n, order.length, type);
+        return Pass.of(out, Batches.vector(new double[n]), (gradOutput, gradLogDet) -> {
+            double[] g = Batches.toDoubles(Batches.gradient(gradOutput, n, order.length, DataType.DOUBLE, "Permutation"));
             // the transpose of a permutation matrix is its inverse
-            return HostArrays.matrix(gather(g, n, backFrom), n, order.length, type);
+            return Batches.matrix(gather(g, n, backFrom), n, order.length, type);
         });
     }
 

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.flow;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -79,32 +80,32 @@ public final class ProductDistribution implements Distribution {
     @Override
     public INDArray logProb(INDArray x) {
         int n = rows(x);
-        double[] a = HostArrays.read(x);
+        double[] a = Batches.toDoubles(x);
         double[] lp = new double[n];
         for (Block b : blocks) {
-            double[] part = HostArrays.read(b.distribution().logProb(gather(a, n, b.dims())));
+            double[] part = Batches.toDoubles(b.distribution().logProb(gather(a, n, b.dims())));
             for (int r = 0; r < n; r++) {
                 lp[r] += part[r];
             }
         }
-        return HostArrays.vector(lp);
+        return Batches.vector(lp);
     }
 
     @Override
     public INDArray gradLogProb(INDArray x) {
         int n = rows(x);
-        double[] a = HostArrays.read(x);
+        double[] a = Batches.toDoubles(x);
         double[] g = new double[n * dimension];
         for (Block b : blocks) {
             int[] dims = b.dims();
-            double[] part = HostArrays.read(b.distribution().gradLogProb(gather(a, n, dims)));
+            double[] part = Batches.toDoubles(b.distribution().gradLogProb(gather(a, n, dims)));
             for (int r = 0; r < n; r++) {
                 for (int j = 0; j < dims.length; j++) {
                     g[r * dimension + dims[j]] = part[r * dims.length + j];
                 }
             }
         }
-        return HostArrays.matrix(g, n, dimension, DataType.DOUBLE);
+        return Batches.matrix(g, n, dimension, DataType.DOUBLE);
     }
 
     @Override
@@ -112,14 +113,14 @@ public final class ProductDistribution implements Distribution {
         double[] out = new double[n * dimension];
         for (Block b : blocks) {
             int[] dims = b.dims();
-            double[] part = HostArrays.read(b.distribution().sample(n, rng));
+            double[] part = Batches.toDoubles(b.distribution().sample(n, rng));
             for (int r = 0; r < n; r++) {
                 for (int j = 0; j < dims.length; j++) {
                     out[r * dimension + dims[j]] = part[r * dims.length + j];
                 }
             }
         }
-        return HostArrays.matrix(out, n, dimension, DataType.DOUBLE);
+        return Batches.matrix(out, n, dimension, DataType.DOUBLE);
     }
 
     private INDArray gather(double[] a, int n, int[] dims) {
@@ -129,7 +130,7 @@ public final class ProductDistribution implements Distribution {
                 g[r * dims.length + j] = a[r * dimension + dims[j]];
             }
         }
-        return HostArrays.matrix(g, n, dims.length, DataType.DOUBLE);
+        return Batches.matrix(g, n, dims.length, DataType.DOUBLE);
     }
 
     private int rows(INDArray x) {

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.flow;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.random.RandomGenerator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,7 +18,7 @@ public record StandardNormal(int dimension) implements Distribution {
     @Override
     public INDArray logProb(INDArray x) {
         int n = rows(x);
-        double[] a = HostArrays.read(x);
+        double[] a = Batches.toDoubles(x);
         double[] lp = new double[n];
         for (int r = 0; r < n; r++) {
             double s = 0;
@@ -27,17 +28,17 @@ public record StandardNormal(int dimension) implements Distribution {
             }
             lp[r] = -0.5 * s - 0.5 * dimension * LOG_2PI;
         }
-        return HostArrays.vector(lp);
+        return Batches.vector(lp);
     }
 
     @Override
     public INDArray gradLogProb(INDArray x) {
         int n = rows(x);
-        double[] a = HostArrays.read(x);
+        double[] a = Batches.toDoubles(x);
         for (int k = 0; k < a.length; k++) {
             a[k] = -a[k];
         }
-        return HostArrays.matrix(a, n, dimension, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        return Batches.matrix(a, n, dimension, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
     }
 
     @Override
@@ -46,7 +47,7 @@ public record StandardNormal(int dimension) implements Distribution {
         for (int k = 0; k < a.length; k++) {
             a[k] = rng.nextGaussian();
         }
-        return HostArrays.matrix(a, n, dimension, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        return Batches.matrix(a, n, dimension, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
     }
 
     private int rows(INDArray x) {

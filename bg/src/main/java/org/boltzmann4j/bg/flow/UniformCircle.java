@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.flow;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.random.RandomGenerator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +23,7 @@ public record UniformCircle(int dimension) implements Distribution {
     @Override
     public INDArray logProb(INDArray x) {
         int n = rows(x);
-        double[] a = HostArrays.read(x);
+        double[] a = Batches.toDoubles(x);
         double[] lp = new double[n];
         for (int r = 0; r < n; r++) {
             boolean inside = true;
@@ -32,13 +33,13 @@ public record UniformCircle(int dimension) implements Distribution {
             }
             lp[r] = inside ? -dimension * LOG_2PI : Double.NEGATIVE_INFINITY;
         }
-        return HostArrays.vector(lp);
+        return Batches.vector(lp);
     }
 
     @Override
     public INDArray gradLogProb(INDArray x) {
         int n = rows(x);
-        return HostArrays.matrix(new double[n * dimension], n, dimension, DataType.DOUBLE);
+        return Batches.matrix(new double[n * dimension], n, dimension, DataType.DOUBLE);
     }
 
     @Override
@@ -47,7 +48,7 @@ public record UniformCircle(int dimension) implements Distribution {
         for (int k = 0; k < a.length; k++) {
             a[k] = rng.nextDouble(-Math.PI, Math.PI);
         }
-        return HostArrays.matrix(a, n, dimension, DataType.DOUBLE);
+        return Batches.matrix(a, n, dimension, DataType.DOUBLE);
     }
 
     private int rows(INDArray x) {

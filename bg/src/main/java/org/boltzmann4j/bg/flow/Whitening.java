@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.flow;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.List;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
@@ -34,7 +35,7 @@ public final class Whitening implements Transform {
     private final double logDetA;
 
     private Whitening(double[] mean, double[][] a, double logDetA, DataType type) {
-        HostArrays.requireType(type);
+        Batches.requireType(type);
         this.dimension = mean.length;
         this.type = type;
         this.mean = mean.clone();
@@ -55,7 +56,7 @@ public final class Whitening implements Transform {
         }
         int m = (int) data.size(0);
         int d = (int) data.size(1);
-        double[] x = HostArrays.read(data);
+        double[] x = Batches.toDoubles(data);
         double[] mean = new double[d];
         for (int r = 0; r < m; r++) {
             for (int j = 0; j < d; j++) {
@@ -140,7 +141,7 @@ public final class Whitening implements Transform {
         for (int i = 0; i < r; i++) {
             System.arraycopy(m.getRow(i), 0, flat, i * c, c);
         }
-        return HostArrays.matrix(flat, r, c, type);
+        return Batches.matrix(flat, r, c, type);
     }
 
     public double[] mean() {
@@ -174,15 +175,15 @@ public final class Whitening implements Transform {
 
     @Override
     public Pass forwardPass(INDArray z) {
-        int n = HostArrays.requireBatch(z, dimension, type, "Whitening");
-        INDArray x = z.mmul(colourT).addiRowVector(HostArrays.vector(mean).castTo(type));
+        int n = Batches.requireBatch(z, dimension, type, "Whitening");
+        INDArray x = z.mmul(colourT).addiRowVector(Batches.vector(mean).castTo(type));
         return pass(n, x, logDetA, colour);
     }
 
     @Override
     public Pass inversePass(INDArray x) {
-        int n = HostArrays.requireBatch(x, dimension, type, "Whitening");
-        INDArray z = x.subRowVector(HostArrays.vector(mean).castTo(type)).mmul(whitenT);
+        int n = Batches.requireBatch(x, dimension, type, "Whitening");
+        INDArray z = x.subRowVector(Batches.vector(mean).castTo(type)).mmul(whitenT);
         return pass(n, z, -logDetA, whiten);
     }
 
@@ -190,7 +191,7 @@ public final class Whitening implements Transform {
     private Pass pass(int n, INDArray out, double logDet, INDArray m) {
         double[] ld = new double[n];
         java.util.Arrays.fill(ld, logDet);
-        INDArray logDets = HostArrays.vector(ld);
+        INDArray logDets = Batches.vector(ld);
         return Pass.of(out, logDets, (gradOutput, gradLogDet) -> {
             if (gradOutput == null) {
                 return out.ulike().assign(0);

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.flow;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import static org.boltzmann4j.bg.flow.FiniteDifferences.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +41,7 @@ class TransformContractTest {
             for (int k = 0; k < a.length; k++) {
                 a[k] = circularIn[k % d] ? rng.nextDouble(-Math.PI + 0.3, Math.PI - 0.3) : 1.5 * rng.nextGaussian();
             }
-            return HostArrays.matrix(a, N, d, DataType.DOUBLE);
+            return Batches.matrix(a, N, d, DataType.DOUBLE);
         }
 
         @Override
@@ -63,7 +64,7 @@ class TransformContractTest {
                 a[r * d + j] = prev;
             }
         }
-        return HostArrays.matrix(a, m, d, DataType.DOUBLE);
+        return Batches.matrix(a, m, d, DataType.DOUBLE);
     }
 
     static Stream<Case> cases() {
@@ -135,8 +136,8 @@ class TransformContractTest {
             INDArray in = c.input(100);
             Transform.Result there = forwardFirst ? t.forward(in) : t.inverse(in);
             Transform.Result back = forwardFirst ? t.inverse(there.output()) : t.forward(there.output());
-            double[] a = HostArrays.read(in);
-            double[] b = HostArrays.read(back.output());
+            double[] a = Batches.toDoubles(in);
+            double[] b = Batches.toDoubles(back.output());
             int d = t.dimension();
             for (int k = 0; k < a.length; k++) {
                 assertEquals(0, FiniteDifferences.diff(b[k], a[k], c.circularIn()[k % d]), 1e-10,
@@ -154,7 +155,7 @@ class TransformContractTest {
         Transform t = c.build();
         for (boolean forward : new boolean[] {true, false}) {
             INDArray in = c.input(forward ? 200 : 300);
-            double[] ld = HostArrays.read((forward ? t.forward(in) : t.inverse(in)).logDet());
+            double[] ld = Batches.toDoubles((forward ? t.forward(in) : t.inverse(in)).logDet());
             for (int r = 0; r < N; r++) {
                 boolean[] outFlags = forward ? c.circularOut() : c.circularIn();
                 double[][] jac = FiniteDifferences.jacobian(t, in, r, forward, outFlags);

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.flow;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -56,10 +57,10 @@ class WhiteningTest {
     @EnumSource(Whitening.Method.class)
     void whitenedSamplesHaveIdentityCovarianceAndExactLogDet(Whitening.Method method) {
         double[] x = gaussianSamples(3);
-        INDArray data = HostArrays.matrix(x, M, 3, DataType.DOUBLE);
+        INDArray data = Batches.matrix(x, M, 3, DataType.DOUBLE);
         Whitening w = Whitening.fit(data, method, DataType.DOUBLE);
         Transform.Result white = w.inverse(data);
-        double[] z = HostArrays.read(white.output());
+        double[] z = Batches.toDoubles(white.output());
         double[][] cz = covariance(z, M, 3);
         for (int i = 0; i < 3; i++) {
             double mean = 0;
@@ -73,7 +74,7 @@ class WhiteningTest {
         }
         double[][] sigmaHat = covariance(x, M, 3);
         double expected = -0.5 * Math.log(new LUDecomposition(new Array2DRowRealMatrix(sigmaHat)).getDeterminant());
-        for (double ld : HostArrays.read(white.logDet())) {
+        for (double ld : Batches.toDoubles(white.logDet())) {
             assertEquals(expected, ld, 1e-10, "log det of whitening = -1/2 log det Sigma_hat");
         }
         assertEquals(-expected, w.logDetForward(), 1e-10);
@@ -94,7 +95,7 @@ class WhiteningTest {
             x[2 * r] = r;
             x[2 * r + 1] = 2 * r;
         }
-        INDArray data = HostArrays.matrix(x, 100, 2, DataType.DOUBLE);
+        INDArray data = Batches.matrix(x, 100, 2, DataType.DOUBLE);
         for (Whitening.Method m : Whitening.Method.values()) {
             assertThrows(IllegalArgumentException.class, () -> Whitening.fit(data, m, DataType.DOUBLE));
         }
