@@ -1,9 +1,11 @@
 package org.boltzmann4j.bg.flow;
 
 import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fixed rotation of circular dimensions: x = wrap(z + shift) on [-pi, pi), other dimensions
@@ -86,16 +88,15 @@ public final class CircularShift implements Transform {
     private Pass run(INDArray input, int sign) {
         int d = shift.length;
         int n = Batches.requireBatch(input, d, type, "CircularShift");
-        double[] a = Batches.toDoubles(input);
+        INDArray output = input.dup('c');
+        Values a = Values.of(output);
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < d; j++) {
-                if (circular[j]) a[r * d + j] = wrap(a[r * d + j] + sign * shift[j]);
+                if (circular[j]) a.set(r * d + j, wrap(a.get(r * d + j) + sign * shift[j]));
             }
         }
-        INDArray output = Batches.matrix(a, n, d, type);
-        INDArray logDet = Batches.vector(new double[n]);
-        return Pass.of(output, logDet, (gradOutput, gradLogDet) -> {
-            return Batches.matrix(Batches.toDoubles(Batches.gradient(gradOutput, n, d, DataType.DOUBLE, getClass().getSimpleName())), n, d, type);
-        });
+        // a rotation of each circle: unit Jacobian, and dL/din = dL/dout (the same array)
+        return Pass.of(output, Nd4j.zeros(DataType.DOUBLE, n),
+                (gradOutput, gradLogDet) -> Batches.gradient(gradOutput, n, d, type, getClass().getSimpleName()));
     }
 }

@@ -1,10 +1,12 @@
 package org.boltzmann4j.bg.flow;
 
 import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fixed reordering of dimensions, output[:, i] = input[:, order[i]]; volume preserving (log det
@@ -134,21 +136,22 @@ public final class Permutation implements Transform {
 
     private Pass run(INDArray input, int[] gatherFrom, int[] backFrom) {
         int n = Batches.requireBatch(input, order.length, type, "Permutation");
-        INDArray out = Batches.matrix(gather(Batches.toDoubles(input), n, gatherFrom), n, order.length, type);
-        return Pass.of(out, Batches.vector(new double[n]), (gradOutput, gradLogDet) -> {
-            double[] g = Batches.toDoubles(Batches.gradient(gradOutput, n, order.length, DataType.DOUBLE, "Permutation"));
-            // the transpose of a permutation matrix is its inverse
-            return Batches.matrix(gather(g, n, backFrom), n, order.length, type);
-        });
+        INDArray out = gather(Batches.contiguous(input), n, gatherFrom);
+        return Pass.of(out, Nd4j.zeros(DataType.DOUBLE, n), (gradOutput, gradLogDet) ->
+                // the transpose of a permutation matrix is its inverse
+                gather(Batches.gradient(gradOutput, n, order.length, type, "Permutation"), n, backFrom));
     }
 
-    private static double[] gather(double[] in, int n, int[] from) {
+    /** out[r, i] = in[r, from[i]], into a new dense array of the input's type. */
+    private static INDArray gather(INDArray in, int n, int[] from) {
         int d = from.length;
-        double[] out = new double[n * d];
+        INDArray out = Batches.uninitialized(in.dataType(), n, d);
+        Values a = Values.of(in);
+        Values o = Values.of(out);
         for (int r = 0; r < n; r++) {
             int base = r * d;
             for (int i = 0; i < d; i++) {
-                out[base + i] = in[base + from[i]];
+                o.set(base + i, a.get(base + from[i]));
             }
         }
         return out;

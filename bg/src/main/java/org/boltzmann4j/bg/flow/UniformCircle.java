@@ -1,6 +1,8 @@
 package org.boltzmann4j.bg.flow;
 
 import org.boltzmann4j.bg.tensor.Batches;
+import org.nd4j.linalg.factory.Nd4j;
+import org.boltzmann4j.bg.tensor.Values;
 import java.util.random.RandomGenerator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,23 +25,24 @@ public record UniformCircle(int dimension) implements Distribution {
     @Override
     public INDArray logProb(INDArray x) {
         int n = rows(x);
-        double[] a = Batches.toDoubles(x);
-        double[] lp = new double[n];
+        Values a = Values.of(Batches.contiguous(x));
+        INDArray lp = Nd4j.createUninitialized(DataType.DOUBLE, n);
+        Values l = Values.of(lp);
         for (int r = 0; r < n; r++) {
             boolean inside = true;
             for (int j = 0; j < dimension; j++) {
-                double v = a[r * dimension + j];
+                double v = a.get(r * dimension + j);
                 inside &= v >= -Math.PI && v <= Math.PI;
             }
-            lp[r] = inside ? -dimension * LOG_2PI : Double.NEGATIVE_INFINITY;
+            l.set(r, inside ? -dimension * LOG_2PI : Double.NEGATIVE_INFINITY);
         }
-        return Batches.vector(lp);
+        return lp;
     }
 
     @Override
     public INDArray gradLogProb(INDArray x) {
         int n = rows(x);
-        return Batches.matrix(new double[n * dimension], n, dimension, DataType.DOUBLE);
+        return Nd4j.zeros(DataType.DOUBLE, n, dimension);
     }
 
     @Override
