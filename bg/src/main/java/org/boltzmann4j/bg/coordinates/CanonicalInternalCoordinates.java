@@ -73,11 +73,7 @@ public final class CanonicalInternalCoordinates implements Transform {
     @Override
     public Transform.Pass forwardPass(INDArray internal) {
         int n = Batches.requireBatch(internal, dimension(), DataType.DOUBLE, "CanonicalInternalCoordinates.forward");
-        double[] in = Batches.toDoubles(internal);
-        double[] x = new double[n * outputDimension()];
-        double[] logDet = kernel.forward(in, x, n);
-        return new InternalCoordinates.KernelPass(kernel, true, in, x, n, Batches.matrix(x, n, outputDimension(), DataType.DOUBLE),
-                Batches.vector(logDet));
+        return InternalCoordinates.KernelPass.forward(kernel, Batches.contiguous(internal), n);
     }
 
     /**
@@ -87,11 +83,7 @@ public final class CanonicalInternalCoordinates implements Transform {
     @Override
     public Transform.Pass inversePass(INDArray x) {
         int n = Batches.requireBatch(x, outputDimension(), DataType.DOUBLE, "CanonicalInternalCoordinates.inverse");
-        double[] in = Batches.toDoubles(x);
-        double[] ic = new double[n * dimension()];
-        double[] logDet = kernel.inverse(in, ic, n);
-        return new InternalCoordinates.KernelPass(kernel, false, ic, in, n, Batches.matrix(ic, n, dimension(), DataType.DOUBLE),
-                Batches.vector(logDet));
+        return InternalCoordinates.KernelPass.inverse(kernel, Batches.contiguous(x), n);
     }
 
 }
