@@ -17,10 +17,10 @@ import org.boltzmann4j.bg.energy.Energy;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.io.AtomicFile;
 import org.boltzmann4j.bg.io.Frames;
+import org.boltzmann4j.bg.flow.ParameterArchive;
 import org.boltzmann4j.bg.io.MolecularFileException;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.io.Topology;
-import org.boltzmann4j.bg.training.TrainingCheckpoint;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -271,20 +271,12 @@ public final class MolecularModel {
         return model;
     }
 
-    /** Copies the parameters saved in a training checkpoint into the flow, by name and shape. */
+    /**
+     * Copies the parameters saved in a parameter archive (the training checkpoint is one) into the
+     * flow, by name and shape.
+     */
     public void loadParameters(Path checkpoint) throws IOException {
-        TrainingCheckpoint saved = TrainingCheckpoint.read(checkpoint);
-        Map<String, Parameter> parameters = built.flow().namedParameters();
-        if (!saved.parameters().keySet().equals(parameters.keySet()))
-            throw new MolecularFileException(checkpoint, "holds parameters " + saved.parameters().size() + " that do not match the model's "
-                    + parameters.size() + " (another architecture?)");
-        for (var entry : parameters.entrySet()) {
-            INDArray value = saved.parameters().get(entry.getKey());
-            if (!java.util.Arrays.equals(value.shape(), entry.getValue().value().shape()))
-                throw new MolecularFileException(checkpoint, "parameter " + entry.getKey() + " has shape "
-                        + java.util.Arrays.toString(value.shape()) + ", the model " + java.util.Arrays.toString(entry.getValue().value().shape()));
-            entry.getValue().value().assign(value);
-        }
+        ParameterArchive.load(checkpoint, built.flow().namedParameters());
     }
 
     /**
