@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.generator;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import java.util.random.RandomGenerator;
 import org.boltzmann4j.bg.sampling.Proposal;
 
@@ -19,7 +20,7 @@ public final class FlowProposal implements Proposal {
     @Override
     public Draws draw(int n, RandomGenerator random) {
         var p = BoltzmannGenerator.propose(model.built().base(), model.built().flow(), n, random);
-        return new Draws(p.x().dup('c').data().asDouble(), p.logQ().dup().data().asDouble());
+        return new Draws(Batches.toDoubles(p.x()), Batches.toDoubles(p.logQ()));
     }
 
     @Override

@@ -165,7 +165,7 @@ public final class MolecularModel {
         for (int first = 0; first < n; first += chunk) {
             int m = Math.min(chunk, n - first);
             BoltzmannGenerator.Samples s = generator.sample(m, random.split());
-            System.arraycopy(s.x().dup('c').data().asDouble(), 0, x, first * dim, m * dim);
+            System.arraycopy(org.boltzmann4j.bg.tensor.Batches.toDoubles(s.x()), 0, x, first * dim, m * dim);
             System.arraycopy(s.logQ().data().asDouble(), 0, logQ, first, m);
             System.arraycopy(s.energies().data().asDouble(), 0, energies, first, m);
             System.arraycopy(s.logW().data().asDouble(), 0, logW, first, m);
