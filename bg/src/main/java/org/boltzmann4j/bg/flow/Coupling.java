@@ -151,8 +151,49 @@ public abstract class Coupling implements Transform {
                 ld.set(r, sum);
             }
         });
-        return Pass.of(output, logDet, (gradOutput, gradLogDet) -> backward(forward, n, in, uArray, stateArray, cp,
-                gradOutput, gradLogDet));
+        // the raw parameters are dead: backward works from the saved state
+        cp.output().close();
+        INDArray featureArray = features == 0 ? null : cp.input();
+        return new Pass() {
+            private boolean released;
+
+            @Override
+            public INDArray output() {
+                return output;
+            }
+
+            @Override
+            public INDArray logDet() {
+                return logDet;
+            }
+
+            @Override
+            public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
+                if (released) {
+                    throw new IllegalStateException("this pass was released: no backward");
+                }
+                return Coupling.this.backward(forward, n, in, uArray, stateArray, cp, gradOutput, gradLogDet);
+            }
+
+            @Override
+            public void release() {
+                if (released) {
+                    return;
+                }
+                released = true;
+                cp.release();
+                stateArray.close();
+                if (uArray != null) {
+                    uArray.close();
+                }
+                if (featureArray != null) {
+                    featureArray.close();
+                }
+                if (in != input) {
+                    in.close(); // a dense copy of a view: ours
+                }
+            }
+        };
     }
 
     private INDArray backward(boolean forward, int n, INDArray in, INDArray uArray, INDArray stateArray, Mlp.Pass cp,
@@ -199,6 +240,7 @@ public abstract class Coupling implements Transform {
             }
         });
         INDArray gfArray = cp.backward(grawArray);
+        grawArray.close(); // dead now; freed at once (see Mlp.Pass.backward)
         if (gfArray != null) {
             Values gf = Values.of(gfArray);
             forBlocks(n, (r0, r1) -> {
@@ -218,6 +260,7 @@ public abstract class Coupling implements Transform {
                     }
                 }
             });
+            gfArray.close();
         }
         return ginArray;
     }

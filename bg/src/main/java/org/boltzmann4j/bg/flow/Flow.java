@@ -116,6 +116,11 @@ public final class Flow implements Transform {
 
     private record ChainPass(List<Pass> passes, INDArray output, INDArray logDet) implements Pass {
         @Override
+        public void release() {
+            passes.forEach(Pass::release);
+        }
+
+        @Override
         public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
             INDArray g = gradOutput;
             for (int k = passes.size() - 1; k >= 0; k--) {

@@ -184,9 +184,35 @@ public final class Mlp {
             this.output = output;
         }
 
+        private boolean released;
+
+        /** The input the pass was evaluated on (dense), null when inputSize is zero. */
+        INDArray input() {
+            return inputs[0];
+        }
+
         /** (n, outputSize), dense, of the network's type; read it only. */
         public INDArray output() {
             return output;
+        }
+
+        /**
+         * Frees the hidden activations and slopes kept for backward (not the input, not the
+         * output); backward is then an error.
+         */
+        public void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            for (int l = 1; l < inputs.length; l++) {
+                inputs[l].close();
+            }
+            for (INDArray s : slopes) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
 
         /**
@@ -194,12 +220,18 @@ public final class Mlp {
          * network's type), or null when the input size is zero. gradOutput is left unchanged.
          */
         public INDArray backward(INDArray gradOutput) {
+            if (released) {
+                throw new IllegalStateException("this pass was released: no backward");
+            }
             int out = outputSize();
             if (gradOutput.rank() != 2 || gradOutput.size(0) != n || gradOutput.size(1) != out) {
                 throw new IllegalArgumentException("Mlp: expected gradient (" + n + ", " + out + "), got "
                         + java.util.Arrays.toString(gradOutput.shape()));
             }
             INDArray g = Batches.contiguous(gradOutput, type);
+            // dL/dh of the hidden layers is dead once the layer below has used it: freed at once,
+            // rather than when the collector finds it (a step makes few Java objects, so it rarely runs)
+            boolean ownsG = g != gradOutput;
             for (int l = sizes.length - 2; l >= 0; l--) {
                 int fin = sizes[l];
                 int fout = sizes[l + 1];
@@ -216,12 +248,18 @@ public final class Mlp {
                     gb.add(j, sums[j]);
                 }
                 if (weights[l] == null) {
+                    if (ownsG) {
+                        g.close();
+                    }
                     return null;
                 }
                 // dL/dW += h^T g, and dL/dh = g W^T
                 Blas.gemm(inputs[l], true, g, false, weights[l].grad(), 1.0, 1.0);
                 INDArray gh = Batches.uninitialized(type, n, fin);
                 Blas.gemm(g, false, weights[l].value(), true, gh, 1.0, 0.0);
+                if (ownsG) {
+                    g.close();
+                }
                 if (l == 0) {
                     return gh;
                 }
@@ -233,6 +271,7 @@ public final class Mlp {
                     }
                 });
                 g = gh;
+                ownsG = true;
             }
             throw new IllegalStateException();
         }
