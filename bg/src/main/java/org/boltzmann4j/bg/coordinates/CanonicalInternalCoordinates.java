@@ -1,9 +1,9 @@
 package org.boltzmann4j.bg.coordinates;
 
-import org.boltzmann4j.bg.tensor.Batches;
 import java.util.List;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,14 +1,14 @@
 package org.boltzmann4j.bg.coordinates;
 
-import org.boltzmann4j.bg.tensor.Batches;
-import org.nd4j.linalg.factory.Nd4j;
-import org.boltzmann4j.bg.tensor.Values;
 import java.util.List;
 import org.boltzmann4j.bg.flow.CircularShift;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Maps unconstrained reals onto the domain of internal coordinates, so that a flow on R^d stays

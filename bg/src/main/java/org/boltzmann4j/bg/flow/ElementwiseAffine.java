@@ -1,8 +1,8 @@
 package org.boltzmann4j.bg.flow;
 
+import java.util.List;
 import org.boltzmann4j.bg.tensor.Batches;
 import org.boltzmann4j.bg.tensor.Values;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,9 +1,9 @@
 package org.boltzmann4j.bg.flow;
 
-import org.boltzmann4j.bg.tensor.Batches;
-import org.boltzmann4j.bg.tensor.Values;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,11 +1,11 @@
 package org.boltzmann4j.bg.flow;
 
-import org.boltzmann4j.bg.tensor.Batches;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.boltzmann4j.bg.tensor.Values;
 import java.util.random.RandomGenerator;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** The standard normal density N(0, I) on R^d. */
 public record StandardNormal(int dimension) implements Distribution {

@@ -1,8 +1,8 @@
 package org.boltzmann4j.bg.generator;
 
-import org.boltzmann4j.bg.tensor.Batches;
 import java.util.random.RandomGenerator;
 import org.boltzmann4j.bg.sampling.Proposal;
+import org.boltzmann4j.bg.tensor.Batches;
 
 /** A trained molecular model as the independence proposal of the hybrid sampler: x ~ q with log q(x). */
 public final class FlowProposal implements Proposal {

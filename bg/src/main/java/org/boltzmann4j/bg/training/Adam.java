@@ -13,8 +13,8 @@ import java.util.stream.IntStream;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
 import org.boltzmann4j.bg.tensor.Batches;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**

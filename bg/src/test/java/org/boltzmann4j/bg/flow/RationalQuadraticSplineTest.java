@@ -1,9 +1,9 @@
 package org.boltzmann4j.bg.flow;
 
-import org.boltzmann4j.bg.tensor.Batches;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,6 +1,5 @@
 package org.boltzmann4j.bg.flow;
 
-import org.boltzmann4j.bg.tensor.Batches;
 import static org.boltzmann4j.bg.flow.FiniteDifferences.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
