@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.boltzmann4j.bg.coordinates.CanonicalInternalCoordinates;
+import org.boltzmann4j.bg.coordinates.InternalCoordinateDomain;
+import org.boltzmann4j.bg.coordinates.InternalCoordinateLayout;
 import org.boltzmann4j.bg.coordinates.ZMatrix;
 import org.boltzmann4j.bg.flow.CircularShift;
 import org.boltzmann4j.bg.flow.Coupling;
@@ -94,6 +96,7 @@ static Flow float32Stack(Flow flow, boolean[] dataCircular) {
             case CircularShift s -> layers.add(new CircularShift(s.shift(), dataCircular, DataType.FLOAT));
             case ElementwiseAffine a -> layers.add(ElementwiseAffine.fixed(read(a.shift()), read(a.logScale()), DataType.FLOAT));
             case CanonicalInternalCoordinates ic -> { }
+            case InternalCoordinateDomain dm -> { }
             default -> throw new IllegalStateException("unexpected layer " + t);
         }
     }
@@ -116,7 +119,7 @@ static double[] read(INDArray a) {
 /** One benchmark configuration: the flow to train, its optimizer and how a frame batch enters it. */
 final class Bench {
     final Flow flow;
-    final CanonicalInternalCoordinates outside; // float32: the float64 internal-coordinate map in front
+    final Flow outside; // float32: the float64 domain and internal-coordinate maps in front
     final Distribution base;
     final MaximumLikelihood loss;
     final Adam adam;
@@ -130,8 +133,9 @@ final class Bench {
             flow = built.flow();
             outside = null;
         } else {
-            flow = float32Stack(built.flow(), MolecularFlow.circular(s.atoms(), s.zMatrix(), s.architecture()));
-            outside = (CanonicalInternalCoordinates) built.flow().transforms().getLast();
+            flow = float32Stack(built.flow(), MolecularFlow.circular(s.atoms(), s.zMatrix(), s.architecture(), s.normalization().bounded()));
+            List<Transform> all = built.flow().transforms();
+            outside = new Flow(all.subList(all.size() - 2, all.size()));
         }
         loss = new MaximumLikelihood(base, flow);
         adam = Adam.of(flow, Adam.Settings.defaults());
@@ -183,24 +187,40 @@ void main(String[] args) throws Exception {
             }
             double[] ms = new double[steps];
             double last = Double.NaN;
+            long allocated0 = allocatedBytes();
             for (int k = 0; k < steps; k++) {
                 long t0 = System.nanoTime();
                 last = b.step(warmup + k);
                 ms[k] = (System.nanoTime() - t0) / 1e6;
             }
+            double bytesPerStep = (allocatedBytes() - allocated0) / (double) steps;
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             StringBuilder json = new StringBuilder();
             json.append(String.format("{\"batch\": %d, \"dtype\": \"%s\", \"step_ms\": %.3f, \"step_ms_mean\": %.3f, "
-                    + "\"step_ms_min\": %.3f, \"steps\": %d, \"warmup\": %d, \"first_loss\": %.10f, \"last_loss\": %.6f",
+                    + "\"step_ms_min\": %.3f, \"steps\": %d, \"warmup\": %d, \"first_loss\": %.10f, \"last_loss\": %.6f, "
+                    + "\"allocated_bytes_per_step\": %.0f",
                     n, t, sorted[steps / 2], Arrays.stream(ms).average().orElse(Double.NaN), sorted[0], steps, warmup,
-                    first, last));
+                    first, last, bytesPerStep));
             if (profile) {
                 json.append(", \"profile_ms\": ").append(profile(b, warmup + steps, Math.max(5, steps / 2)));
             }
             System.out.println(json.append("}"));
         }
     }
+}
+
+/**
+ * Java heap bytes allocated so far by all live threads (the caller and the fork-join workers that
+ * run the row blocks); native memory (ND4J buffers) is not counted.
+ */
+static long allocatedBytes() {
+    var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+        sum += Math.max(b, 0);
+    }
+    return sum;
 }
 
 /** Mean milliseconds of each phase of a step, the flow's layers one by one. */
@@ -264,6 +284,34 @@ String profile(Bench b, int k0, int steps) {
     return sb.append("]}").toString();
 }
 
+static CanonicalInternalCoordinates ic(MolecularFlow.Built built) {
+    return (CanonicalInternalCoordinates) built.flow().transforms().getLast();
+}
+
+/** InternalCoordinateDomain's map as data: bonds exp, interval coordinates lo + width sigmoid. */
+static String domainSpec(InternalCoordinateLayout layout, MolecularFlow.Normalization normalization) {
+    List<Integer> interval = new ArrayList<>();
+    List<Double> lo = new ArrayList<>(), width = new ArrayList<>();
+    List<Boolean> periodic = new ArrayList<>();
+    for (int i : layout.angleIndices()) {
+        interval.add(i);
+        lo.add(0.0);
+        width.add(Math.PI);
+        periodic.add(false);
+    }
+    boolean[] bounded = normalization.bounded();
+    for (int i = 0; i < bounded.length; i++) {
+        if (bounded[i]) {
+            interval.add(i);
+            lo.add(normalization.torsionCentre()[i] - Math.PI);
+            width.add(2 * Math.PI);
+            periodic.add(true);
+        }
+    }
+    return "{\"type\": \"domain\", \"bonds\": " + Arrays.toString(layout.bondIndices()) + ", \"interval\": " + interval
+            + ", \"lo\": " + lo + ", \"width\": " + width + ", \"periodic\": " + periodic + "}";
+}
+
 /** Everything bench_flow_torch.py needs to build the same flow: JSON, frames included. */
 void writeSpec(Setup s, Path out) throws Exception {
     var built = MolecularFlow.build(s.atoms(), s.zMatrix(), s.architecture(), s.normalization());
@@ -283,10 +331,11 @@ void writeSpec(Setup s, Path out) throws Exception {
                     + Arrays.toString(c.mask().transformed()) + ", \"circular\": " + Arrays.toString(c.mask().circular()) + "}";
             case Permutation p -> "{\"type\": \"permutation\", \"order\": " + Arrays.toString(p.order()) + "}";
             case CircularShift c -> "{\"type\": \"circular_shift\", \"shift\": " + Arrays.toString(c.shift())
-                    + ", \"circular\": " + Arrays.toString(MolecularFlow.circular(s.atoms(), s.zMatrix(), s.architecture())) + "}";
+                    + ", \"circular\": " + Arrays.toString(MolecularFlow.circular(s.atoms(), s.zMatrix(), s.architecture(), s.normalization().bounded())) + "}";
             case ElementwiseAffine a -> "{\"type\": \"affine\", \"shift\": " + Arrays.toString(read(a.shift()))
                     + ", \"log_scale\": " + Arrays.toString(read(a.logScale())) + "}";
             case CanonicalInternalCoordinates ic -> "{\"type\": \"internal_coordinates\"}";
+            case InternalCoordinateDomain dm -> domainSpec(ic(built).layout(), s.normalization());
             default -> throw new IllegalStateException("unexpected layer " + t);
         };
         sb.append(entry).append(i + 1 < layers.size() ? ",\n" : "\n");

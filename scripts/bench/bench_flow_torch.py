@@ -5,9 +5,10 @@ permutations, normalisation, Z-matrix, MD frames), timed for the same training s
 
 Layers, data side first (the direction maximum likelihood evaluates, x -> z):
   internal coordinates of the frames (bonds, angles, torsions from the Z-matrix, canonical frame:
-  the 3N-6 = 60 coordinates, log|det| = -(log b2 + sum log(b^2 sin theta)) as boltzmann4j's
-  CanonicalInternalCoordinates), computed in float64 without gradient (no parameters, and the
-  frames need none); fixed affine standardisation; rotation of the torsions by their circular
+  the 3N-6 = 60 coordinates, log|det| = -(log b1^2 + log(b2^2 sin theta2) + sum log(b^2 sin theta)) as boltzmann4j's
+  CanonicalInternalCoordinates) and their map to unconstrained reals (InternalCoordinateDomain:
+  log of bonds, logit of angles and bounded torsions), computed in float64 without gradient (no
+  parameters, and the frames need none); fixed affine standardisation; rotation of the torsions by their circular
   means; then the 8 rational-quadratic spline couplings (Durkan et al. 2019; circular splines as
   Rezende et al. 2020 on the torsions, interval splines on [-5, 5] with identity tails elsewhere;
   K = 8 bins; minimum bin width, height and slope 1e-3) with [256, 256] SiLU conditioners fed
@@ -173,8 +174,31 @@ def internal_coordinates(x, ref, rows):
     th = angle(i, j, k)
     b1, b2, t2 = dist(r1, r0), dist(r2, r0), angle(r2, r0, r1)
     ic = torch.cat([b1[:, None], b2[:, None], b, t2[:, None], th, dihedral(i, j, k, l)], 1)
-    logdet = -(torch.log(b2) + torch.log(b * b * torch.sin(th)).sum(1))
+    # the canonical 3N-6 map plus the rotational volume element b1^2 b2 sin theta2 (as boltzmann4j)
+    logdet = -(2 * torch.log(b1) + torch.log(b2 * b2 * torch.sin(t2)) + torch.log(b * b * torch.sin(th)).sum(1))
     return ic, logdet
+
+
+def domain_inverse(x, spec):
+    """boltzmann4j's InternalCoordinateDomain, data side to unconstrained: log of bonds, logit of the
+    fraction of interval coordinates (angles on (0, pi), bounded torsions on (c - pi, c + pi))."""
+    out = x.clone()
+    b = torch.tensor(spec['bonds'], dtype=torch.long)
+    lb = torch.log(x[:, b])
+    out[:, b] = lb
+    ld = -lb.sum(1)
+    if spec['interval']:
+        i = torch.tensor(spec['interval'], dtype=torch.long)
+        lo = torch.tensor(spec['lo'], dtype=x.dtype)
+        width = torch.tensor(spec['width'], dtype=x.dtype)
+        periodic = torch.tensor(spec['periodic'])
+        v = x[:, i]
+        half = width / 2
+        folded = torch.remainder(v - lo - half + math.pi, 2 * math.pi) - math.pi + half
+        s = torch.where(periodic, folded, v - lo) / width
+        out[:, i] = torch.log(s) - torch.log1p(-s)
+        ld = ld - (torch.log(width) + torch.log(s) + torch.log1p(-s)).sum(1)
+    return out, ld
 
 
 class MolecularFlowTorch(torch.nn.Module):
@@ -201,6 +225,8 @@ class MolecularFlowTorch(torch.nn.Module):
                                                torch.tensor(layer['log_scale'], dtype=dtype))))
             elif t == 'internal_coordinates':
                 self.layers.append(('ic', None))
+            elif t == 'domain':
+                self.layers.append(('domain', layer))
         circ = torch.tensor(spec['latent_circular'])
         self.register_buffer('latent_circular', circ, persistent=False)
 
@@ -210,6 +236,10 @@ class MolecularFlowTorch(torch.nn.Module):
             if kind == 'ic':
                 with torch.no_grad():
                     x, l = internal_coordinates(x, self.spec['reference_atoms'], self.spec['rows'])
+                ld = ld + l
+            elif kind == 'domain':
+                with torch.no_grad():
+                    x, l = domain_inverse(x, layer)
                 x = x.to(self.dtype)
                 ld = ld + l
             elif kind == 'affine':

@@ -145,19 +145,33 @@ public final class Context implements EnergyEvaluator {
     @Override
     public void evaluate(double[] x, int n, double[] e, double[] f) {
         EnergyEvaluator.checkBatch(numParticles, x, n, e, f);
+        evaluate(MemorySegment.ofArray(x), 0, n, MemorySegment.ofArray(e), f == null ? null : MemorySegment.ofArray(f));
+    }
+
+    @Override
+    public void evaluate(MemorySegment x, int n, MemorySegment e, MemorySegment f) {
+        EnergyEvaluator.checkBatch(numParticles, x, n, e, f);
         evaluate(x, 0, n, e, f);
     }
 
-    /** Evaluates configurations [first, first + n) of the arrays (used by the pool to split a batch). */
-    synchronized void evaluate(double[] x, int first, int n, double[] e, double[] f) {
-        MemorySegment h = handle();
+    /**
+     * Evaluates configurations [first, first + n) of the segments (used by the pool to split a
+     * batch): native segments in place, heap segments (Java arrays) through the staging memory.
+     */
+    synchronized void evaluate(MemorySegment x, int first, int n, MemorySegment e, MemorySegment f) {
         if (n == 0) return;
+        long stride = numParticles * 3L * Double.BYTES;
+        long xAt = first * stride, xBytes = n * stride, eAt = first * (long) Double.BYTES, eBytes = n * (long) Double.BYTES;
+        if (x.isNative() && e.isNative() && (f == null || f.isNative())) {
+            NativeLibrary.check(b4j_context_evaluate(handle(), n, x.asSlice(xAt, xBytes), e.asSlice(eAt, eBytes),
+                    f == null ? MemorySegment.NULL : f.asSlice(xAt, xBytes), B4J_ALL_GROUPS()));
+            return;
+        }
         ensureCapacity(n);
-        int stride = numParticles * 3;
-        MemorySegment.copy(x, first * stride, positions, D, 0, n * stride);
-        NativeLibrary.check(b4j_context_evaluate(h, n, positions, energies, f == null ? MemorySegment.NULL : forces, B4J_ALL_GROUPS()));
-        MemorySegment.copy(energies, D, 0, e, first, n);
-        if (f != null) MemorySegment.copy(forces, D, 0, f, first * stride, n * stride);
+        MemorySegment.copy(x, xAt, positions, 0, xBytes);
+        NativeLibrary.check(b4j_context_evaluate(handle(), n, positions, energies, f == null ? MemorySegment.NULL : forces, B4J_ALL_GROUPS()));
+        MemorySegment.copy(energies, 0, e, eAt, eBytes);
+        if (f != null) MemorySegment.copy(forces, 0, f, xAt, xBytes);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.boltzmann4j.openmm;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,18 @@ public final class ContextPool implements EnergyEvaluator {
     }
 
     @Override
-    public synchronized void evaluate(double[] x, int n, double[] e, double[] f) {
+    public void evaluate(double[] x, int n, double[] e, double[] f) {
+        EnergyEvaluator.checkBatch(numParticles, x, n, e, f);
+        evaluate(MemorySegment.ofArray(x), n, MemorySegment.ofArray(e), f == null ? null : MemorySegment.ofArray(f));
+    }
+
+    /**
+     * Native segments (a tensor's buffer) are evaluated in place, each context on its own slice, so
+     * they must be accessible from the pool's threads (global, automatic or shared memory, not a
+     * confined arena's).
+     */
+    @Override
+    public synchronized void evaluate(MemorySegment x, int n, MemorySegment e, MemorySegment f) {
         if (closed) throw new IllegalStateException("ContextPool is closed");
         EnergyEvaluator.checkBatch(numParticles, x, n, e, f);
         int slices = Math.min(contexts.size(), n);

@@ -3,6 +3,7 @@ package org.boltzmann4j.bg.coordinates;
 import java.util.List;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -71,12 +72,8 @@ public final class CanonicalInternalCoordinates implements Transform {
     /** Internal (n, 3N-6) -> canonical-frame Cartesian (n, 3N), log|det| of the 3N-6 map. */
     @Override
     public Transform.Pass forwardPass(INDArray internal) {
-        int n = Batches.requireBatch(internal, dimension(), "CanonicalInternalCoordinates.forward");
-        double[] in = Batches.read(internal);
-        double[] x = new double[n * outputDimension()];
-        double[] logDet = kernel.forward(in, x, n);
-        return new InternalCoordinates.KernelPass(kernel, true, in, x, n, Batches.matrix(x, n, outputDimension()),
-                Batches.vector(logDet));
+        int n = Batches.requireBatch(internal, dimension(), DataType.DOUBLE, "CanonicalInternalCoordinates.forward");
+        return InternalCoordinates.KernelPass.forward(kernel, Batches.contiguous(internal), n);
     }
 
     /**
@@ -85,12 +82,8 @@ public final class CanonicalInternalCoordinates implements Transform {
      */
     @Override
     public Transform.Pass inversePass(INDArray x) {
-        int n = Batches.requireBatch(x, outputDimension(), "CanonicalInternalCoordinates.inverse");
-        double[] in = Batches.read(x);
-        double[] ic = new double[n * dimension()];
-        double[] logDet = kernel.inverse(in, ic, n);
-        return new InternalCoordinates.KernelPass(kernel, false, ic, in, n, Batches.matrix(ic, n, dimension()),
-                Batches.vector(logDet));
+        int n = Batches.requireBatch(x, outputDimension(), DataType.DOUBLE, "CanonicalInternalCoordinates.inverse");
+        return InternalCoordinates.KernelPass.inverse(kernel, Batches.contiguous(x), n);
     }
 
 }

@@ -4,8 +4,11 @@ import java.util.List;
 import org.boltzmann4j.bg.flow.CircularShift;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Maps unconstrained reals onto the domain of internal coordinates, so that a flow on R^d stays
@@ -96,62 +99,70 @@ public final class InternalCoordinateDomain implements Transform {
 
     @Override
     public Pass forwardPass(INDArray u) {
-        int n = Batches.requireBatch(u, dimension, "InternalCoordinateDomain.forward");
-        double[] in = Batches.read(u), out = new double[in.length], logDet = new double[n], slope = new double[in.length];
+        int n = Batches.requireBatch(u, dimension, DataType.DOUBLE, "InternalCoordinateDomain.forward");
+        Buffers a = new Buffers(Batches.contiguous(u), n, dimension);
+        Values in = a.in, out = a.out, logDet = a.logDet, slope = a.slope;
         for (int r = 0; r < n; r++) {
+            double ld = 0;
             for (int j = 0; j < dimension; j++) {
                 int k = r * dimension + j;
-                double v = in[k];
+                double v = in.get(k);
                 switch (kind[j]) {
                     case 1 -> {
-                        out[k] = Math.exp(v);
-                        slope[k] = out[k];
-                        logDet[r] += v;
+                        double b = Math.exp(v);
+                        out.set(k, b);
+                        slope.set(k, b);
+                        ld += v;
                     }
                     case 2 -> {
                         double s = sigmoid(v);
-                        out[k] = lo[j] + width[j] * s;
-                        slope[k] = width[j] * s * (1 - s);
-                        logDet[r] += Math.log(width[j]) + logSigmoid(v) + logSigmoid(-v);
+                        out.set(k, lo[j] + width[j] * s);
+                        slope.set(k, width[j] * s * (1 - s));
+                        ld += Math.log(width[j]) + logSigmoid(v) + logSigmoid(-v);
                     }
                     default -> {
-                        out[k] = v;
-                        slope[k] = 1;
+                        out.set(k, v);
+                        slope.set(k, 1);
                     }
                 }
             }
+            logDet.set(r, ld);
         }
-        return pass(n, in, out, logDet, slope, true);
+        return pass(n, a, true);
     }
 
     @Override
     public Pass inversePass(INDArray x) {
-        int n = Batches.requireBatch(x, dimension, "InternalCoordinateDomain.inverse");
-        double[] in = Batches.read(x), out = new double[in.length], logDet = new double[n], slope = new double[in.length];
+        int n = Batches.requireBatch(x, dimension, DataType.DOUBLE, "InternalCoordinateDomain.inverse");
+        Buffers a = new Buffers(Batches.contiguous(x), n, dimension);
+        Values in = a.in, out = a.out, logDet = a.logDet, slope = a.slope;
         for (int r = 0; r < n; r++) {
+            double ld = 0;
             for (int j = 0; j < dimension; j++) {
                 int k = r * dimension + j;
-                double v = in[k];
+                double v = in.get(k);
                 switch (kind[j]) {
                     case 1 -> {
-                        out[k] = Math.log(v);
-                        slope[k] = 1 / v;
-                        logDet[r] -= out[k];
+                        double l = Math.log(v);
+                        out.set(k, l);
+                        slope.set(k, 1 / v);
+                        ld -= l;
                     }
                     case 2 -> {
                         double s = fraction(j, v);
-                        out[k] = Math.log(s) - Math.log1p(-s);
-                        slope[k] = 1 / (width[j] * s * (1 - s));
-                        logDet[r] -= Math.log(width[j]) + Math.log(s) + Math.log1p(-s);
+                        out.set(k, Math.log(s) - Math.log1p(-s));
+                        slope.set(k, 1 / (width[j] * s * (1 - s)));
+                        ld -= Math.log(width[j]) + Math.log(s) + Math.log1p(-s);
                     }
                     default -> {
-                        out[k] = v;
-                        slope[k] = 1;
+                        out.set(k, v);
+                        slope.set(k, 1);
                     }
                 }
             }
+            logDet.set(r, ld);
         }
-        return pass(n, in, out, logDet, slope, false);
+        return pass(n, a, false);
     }
 
     /**
@@ -159,29 +170,51 @@ public final class InternalCoordinateDomain implements Transform {
      * bond and 1 - 2s for an interval coordinate (forward); -1/b and -(1 - 2s)/(width s (1 - s))
      * (inverse).
      */
-    private Pass pass(int n, double[] in, double[] out, double[] logDet, double[] slope, boolean forward) {
-        INDArray output = Batches.matrix(out, n, dimension), logDets = Batches.vector(logDet);
-        return Pass.of(output, logDets, (gradOutput, gradLogDet) -> {
-            double[] g = Batches.readGradient(gradOutput, n, dimension, "InternalCoordinateDomain");
-            double[] gl = Batches.readGradient(gradLogDet, n, 1, "InternalCoordinateDomain");
-            double[] gin = new double[in.length];
+    private Pass pass(int n, Buffers a, boolean forward) {
+        return Pass.of(a.outArray, a.logDetArray, (gradOutput, gradLogDet) -> {
+            Values in = a.in, slope = a.slope;
+            Values g = Values.of(Batches.gradient(gradOutput, n, dimension, DataType.DOUBLE, "InternalCoordinateDomain"));
+            Values gl = Values.of(Batches.gradient(gradLogDet, n, 0, DataType.DOUBLE, "InternalCoordinateDomain"));
+            INDArray gradInput = Batches.uninitialized(DataType.DOUBLE, n, dimension);
+            Values gin = Values.of(gradInput);
             for (int r = 0; r < n; r++) {
+                double glr = gl.get(r);
                 for (int j = 0; j < dimension; j++) {
                     int k = r * dimension + j;
+                    double v = in.get(k);
                     double dLogDet = switch (kind[j]) {
-                        case 1 -> forward ? 1 : -1 / in[k];
+                        case 1 -> forward ? 1 : -1 / v;
                         case 2 -> {
-                            if (forward) yield 1 - 2 * sigmoid(in[k]);
-                            double s = fraction(j, in[k]);
+                            if (forward) yield 1 - 2 * sigmoid(v);
+                            double s = fraction(j, v);
                             yield -(1 - 2 * s) / (width[j] * s * (1 - s));
                         }
                         default -> 0;
                     };
-                    gin[k] = g[k] * slope[k] + gl[r] * dLogDet;
+                    gin.set(k, g.get(k) * slope.get(k) + glr * dLogDet);
                 }
             }
-            return Batches.matrix(gin, n, dimension);
+            return gradInput;
         });
+    }
+
+    /** The input of a pass (kept for backward), its output, log-det and elementwise slopes. */
+    private static final class Buffers {
+        final INDArray outArray;
+        final INDArray logDetArray;
+        final Values in;
+        final Values out;
+        final Values logDet;
+        final Values slope;
+
+        Buffers(INDArray input, int n, int d) {
+            outArray = Batches.uninitialized(DataType.DOUBLE, n, d);
+            logDetArray = Nd4j.createUninitialized(DataType.DOUBLE, n);
+            in = Values.of(input);
+            out = Values.of(outArray);
+            logDet = Values.of(logDetArray);
+            slope = Values.of(Batches.uninitialized(DataType.DOUBLE, n, d));
+        }
     }
 
     private static double sigmoid(double v) {

@@ -3,6 +3,7 @@ package org.boltzmann4j.bg.coordinates;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.boltzmann4j.bg.flow.ElementwiseAffine;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -74,13 +75,13 @@ public record InternalCoordinateLayout(int atoms, boolean rigidBody) {
      *     constrained bond), which has no density to standardise
      */
     public ElementwiseAffine standardization(INDArray ic, boolean[] include) {
-        int m = Batches.requireBatch(ic, dimension(), "standardization");
+        int m = Batches.requireBatch(ic, dimension(), DataType.DOUBLE, "standardization");
         if (m < 2) {
             throw new IllegalArgumentException("standardization needs at least 2 frames, got " + m);
         }
         int d = dimension();
         if (include.length != d) throw new IllegalArgumentException("include has " + include.length + " entries, expected " + d);
-        double[] a = Batches.read(ic);
+        double[] a = Batches.toDoubles(ic);
         double[] shift = new double[d];
         double[] logScale = new double[d];
         for (int j = 0; j < d; j++) {

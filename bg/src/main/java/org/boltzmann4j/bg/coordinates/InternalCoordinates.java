@@ -3,8 +3,12 @@ package org.boltzmann4j.bg.coordinates;
 import java.util.List;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Internal coordinates with the rigid body kept explicitly: a bijection between Cartesian
@@ -78,55 +82,34 @@ public final class InternalCoordinates implements Transform {
     /** Internal coordinates (n, 3N) -> Cartesian (n, 3N), log|det dx/d(ic)|. */
     @Override
     public Pass forwardPass(INDArray ic) {
-        int n = Batches.requireBatch(ic, dimension(), "InternalCoordinates.forward");
-        double[] in = Batches.read(ic);
-        double[] x = new double[n * dimension()];
-        double[] logDet = kernel.forward(in, x, n);
-        return new KernelPass(kernel, true, in, x, n, Batches.matrix(x, n, dimension()), Batches.vector(logDet));
+        int n = Batches.requireBatch(ic, dimension(), DataType.DOUBLE, "InternalCoordinates.forward");
+        return KernelPass.forward(kernel, Batches.contiguous(ic), n);
     }
 
     /** Cartesian (n, 3N) -> internal coordinates (n, 3N), log|det d(ic)/dx|. */
     @Override
     public Pass inversePass(INDArray x) {
-        int n = Batches.requireBatch(x, dimension(), "InternalCoordinates.inverse");
-        double[] in = Batches.read(x);
-        double[] ic = new double[n * dimension()];
-        double[] logDet = kernel.inverse(in, ic, n);
-        return new KernelPass(kernel, false, ic, in, n, Batches.matrix(ic, n, dimension()), Batches.vector(logDet));
+        int n = Batches.requireBatch(x, dimension(), DataType.DOUBLE, "InternalCoordinates.inverse");
+        return KernelPass.inverse(kernel, Batches.contiguous(x), n);
     }
 
     /** The 3N-6 internal coordinates (n, 3N-6) and, separately, the 6 rigid-body ones (n, 6). */
     public Split toInternal(INDArray x) {
-        int n = Batches.requireBatch(x, dimension(), "InternalCoordinates.toInternal");
+        int n = Batches.requireBatch(x, dimension(), DataType.DOUBLE, "InternalCoordinates.toInternal");
         int d = dimension();
-        double[] ic = new double[n * d];
-        kernel.inverse(Batches.read(x), ic, n);
-        double[] internal = new double[n * (d - 6)];
-        double[] rigid = new double[n * 6];
-        for (int s = 0; s < n; s++) {
-            System.arraycopy(ic, s * d, internal, s * (d - 6), d - 6);
-            System.arraycopy(ic, s * d + d - 6, rigid, s * 6, 6);
-        }
-        return new Split(Batches.matrix(internal, n, d - 6), Batches.matrix(rigid, n, 6));
+        INDArray ic = inversePass(x).output();
+        return new Split(ic.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d - 6)).dup('c'),
+                ic.get(NDArrayIndex.all(), NDArrayIndex.interval(d - 6, d)).dup('c'));
     }
 
     /** Cartesian (n, 3N) from internal (n, 3N-6) and rigid-body (n, 6) coordinates. */
     public INDArray fromInternal(INDArray internal, INDArray rigid) {
         int d = dimension();
-        int n = Batches.requireBatch(internal, d - 6, "InternalCoordinates.fromInternal");
-        if (Batches.requireBatch(rigid, 6, "InternalCoordinates.fromInternal (rigid)") != n) {
+        int n = Batches.requireBatch(internal, d - 6, DataType.DOUBLE, "InternalCoordinates.fromInternal");
+        if (Batches.requireBatch(rigid, 6, DataType.DOUBLE, "InternalCoordinates.fromInternal (rigid)") != n) {
             throw new IllegalArgumentException("internal has " + n + " rows, rigid " + rigid.size(0));
         }
-        double[] a = Batches.read(internal);
-        double[] r = Batches.read(rigid);
-        double[] ic = new double[n * d];
-        for (int s = 0; s < n; s++) {
-            System.arraycopy(a, s * (d - 6), ic, s * d, d - 6);
-            System.arraycopy(r, s * 6, ic, s * d + d - 6, 6);
-        }
-        double[] x = new double[n * d];
-        kernel.forward(ic, x, n);
-        return Batches.matrix(x, n, d);
+        return forwardPass(Nd4j.hstack(internal, rigid)).output();
     }
 
     /**
@@ -135,10 +118,8 @@ public final class InternalCoordinates implements Transform {
      */
     public INDArray fromInternal(INDArray internal) {
         int d = dimension();
-        int n = Batches.requireBatch(internal, d - 6, "InternalCoordinates.fromInternal");
-        double[] x = new double[n * d];
-        canonical.forward(Batches.read(internal), x, n);
-        return Batches.matrix(x, n, d);
+        int n = Batches.requireBatch(internal, d - 6, DataType.DOUBLE, "InternalCoordinates.fromInternal");
+        return KernelPass.forward(canonical, Batches.contiguous(internal), n).output();
     }
 
     /** Internal (n, 3N-6) and rigid-body (n, 6) coordinates of a batch. */
@@ -146,21 +127,40 @@ public final class InternalCoordinates implements Transform {
 
     /**
      * A pass of either kernel in either direction. It keeps the internal coordinates and the
-     * Cartesian ones of the batch, which is all the reverse mode needs.
+     * Cartesian ones of the batch (dense float64 arrays, the input itself and the output), which is
+     * all the reverse mode needs.
      */
-    record KernelPass(Nerf kernel, boolean forward, double[] ic, double[] x, int n, INDArray output,
+    record KernelPass(Nerf kernel, boolean forward, INDArray ic, INDArray x, int n, INDArray output,
             INDArray logDet) implements Pass {
+
+        static KernelPass forward(Nerf kernel, INDArray ic, int n) {
+            INDArray x = Batches.uninitialized(DataType.DOUBLE, n, 3 * kernel.atoms);
+            INDArray logDet = Nd4j.createUninitialized(DataType.DOUBLE, n);
+            kernel.forward(Values.of(ic), Values.of(x), Values.of(logDet), n);
+            return new KernelPass(kernel, true, ic, x, n, x, logDet);
+        }
+
+        static KernelPass inverse(Nerf kernel, INDArray x, int n) {
+            INDArray ic = Batches.uninitialized(DataType.DOUBLE, n, kernel.dimension);
+            INDArray logDet = Nd4j.createUninitialized(DataType.DOUBLE, n);
+            kernel.inverse(Values.of(x), Values.of(ic), Values.of(logDet), n);
+            return new KernelPass(kernel, false, ic, x, n, ic, logDet);
+        }
 
         @Override
         public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
             int d3 = 3 * kernel.atoms;
-            double[] gl = Batches.readGradient(gradLogDet, n, 1, "gradLogDet");
+            Values gl = Values.of(Batches.gradient(gradLogDet, n, 0, DataType.DOUBLE, "gradLogDet"));
             if (forward) {
-                double[] gx = Batches.readGradient(gradOutput, n, d3, "gradOutput");
-                return Batches.matrix(kernel.forwardBackward(ic, x, gx, gl, n), n, kernel.dimension);
+                Values gx = Values.of(Batches.gradient(gradOutput, n, d3, DataType.DOUBLE, "gradOutput"));
+                INDArray gic = Batches.uninitialized(DataType.DOUBLE, n, kernel.dimension);
+                kernel.forwardBackward(Values.of(ic), Values.of(x), gx, gl, Values.of(gic), n);
+                return gic;
             }
-            double[] gic = Batches.readGradient(gradOutput, n, kernel.dimension, "gradOutput");
-            return Batches.matrix(kernel.inverseBackward(x, ic, gic, gl, n), n, d3);
+            Values gic = Values.of(Batches.gradient(gradOutput, n, kernel.dimension, DataType.DOUBLE, "gradOutput"));
+            INDArray gx = Batches.uninitialized(DataType.DOUBLE, n, d3);
+            kernel.inverseBackward(Values.of(x), Values.of(ic), gic, gl, Values.of(gx), n);
+            return gx;
         }
     }
 }

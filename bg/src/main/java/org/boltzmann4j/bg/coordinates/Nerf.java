@@ -1,7 +1,10 @@
 package org.boltzmann4j.bg.coordinates;
 
+import org.boltzmann4j.bg.tensor.Values;
+
 /**
- * The arithmetic of the internal-coordinate transforms on plain row-major double[] batches:
+ * The arithmetic of the internal-coordinate transforms on row-major batches in the arrays' own
+ * memory ({@link Values}), one sample at a time staged in small Java arrays:
  * Cartesian reconstruction by Natural Extension Reference Frame placement (Parsons et al., J.
  * Comput. Chem. 26, 1063 (2005)), its inverse, both log-determinants and hand-written reverse-mode
  * derivatives. Sequential over atoms, a plain loop over the batch: for molecules of tens of atoms
@@ -99,14 +102,17 @@ final class Nerf {
     }
 
     /** Places all atoms of n samples; returns log|det dx/d(ic)| per sample. */
-    double[] forward(double[] ic, double[] x, int n) {
-        double[] logDet = new double[n];
+    void forward(Values icAll, Values xAll, Values logDet, int n) {
         double[] f = new double[11];
         int d = dimension;
         int d3 = 3 * atoms;
+        // one sample at a time in Java arrays the placement formulas index (o = xo = 0)
+        double[] ic = new double[d];
+        double[] x = new double[d3];
         for (int s = 0; s < n; s++) {
-            int o = s * d;
-            int xo = s * d3;
+            icAll.get(s * d, ic, 0, d);
+            int o = 0;
+            int xo = 0;
             frame(ic, o, f);
             double px = rigid ? ic[o + rigid0] : 0;
             double py = rigid ? ic[o + rigid0 + 1] : 0;
@@ -138,9 +144,9 @@ final class Nerf {
                 place(x, xo, ri[t], rj[t], rk[t], rl[t], b, th, ph);
                 ld += Math.log(b * b * Math.abs(Math.sin(th)));
             }
-            logDet[s] = ld;
+            xAll.put(s * d3, x, 0, d3);
+            logDet.set(s, ld);
         }
-        return logDet;
     }
 
     /**
@@ -183,13 +189,15 @@ final class Nerf {
     }
 
     /** Internal coordinates of n configurations; returns log|det d(ic)/dx| = -(forward log det). */
-    double[] inverse(double[] x, double[] ic, int n) {
-        double[] logDet = new double[n];
+    void inverse(Values xAll, Values icAll, Values logDet, int n) {
         int d = dimension;
         int d3 = 3 * atoms;
+        double[] ic = new double[d];
+        double[] x = new double[d3];
         for (int s = 0; s < n; s++) {
-            int o = s * d;
-            int xo = s * d3;
+            xAll.get(s * d3, x, 0, d3);
+            int o = 0;
+            int xo = 0;
             double b1 = distance(x, xo, r1, r0);
             double b2 = distance(x, xo, r2, r0);
             double t2 = angle(x, xo, r2, r0, r1);
@@ -233,9 +241,9 @@ final class Nerf {
                 ic[o + torsion0 + t] = dihedral(x, xo, ri[t], rj[t], rk[t], rl[t]);
                 ld += Math.log(b * b * Math.sin(th));
             }
-            logDet[s] = -ld;
+            icAll.put(s * d, ic, 0, d);
+            logDet.set(s, -ld);
         }
-        return logDet;
     }
 
     /** Maps atan2's -pi to pi so that every angle lies in (-pi, pi]. */
@@ -275,17 +283,22 @@ final class Nerf {
      * reverse placement order, so the adjoint of an atom is complete before it is propagated to the
      * atoms it was placed from.
      */
-    double[] forwardBackward(double[] ic, double[] x, double[] gradX, double[] gradLogDet, int n) {
+    void forwardBackward(Values icAll, Values xAll, Values gradX, Values gradLogDet, Values gicAll, int n) {
         int d = dimension;
         int d3 = 3 * atoms;
-        double[] gic = new double[n * d];
+        double[] ic = new double[d];
+        double[] x = new double[d3];
+        double[] gic = new double[d];
         double[] adj = new double[d3];
         double[] f = new double[11];
         for (int s = 0; s < n; s++) {
-            int o = s * d;
-            int xo = s * d3;
-            System.arraycopy(gradX, xo, adj, 0, d3);
-            double gl = gradLogDet[s];
+            icAll.get(s * d, ic, 0, d);
+            xAll.get(s * d3, x, 0, d3);
+            gradX.get(s * d3, adj, 0, d3);
+            java.util.Arrays.fill(gic, 0.0);
+            int o = 0;
+            int xo = 0;
+            double gl = gradLogDet.get(s);
             for (int t = ri.length - 1; t >= 0; t--) {
                 double b = ic[o + 2 + t];
                 double th = ic[o + angle0 + 1 + t];
@@ -354,8 +367,8 @@ final class Nerf {
                 gic[p + 4] += gb;
                 gic[p + 5] += gg;
             }
+            gicAll.put(s * d, gic, 0, d);
         }
-        return gic;
     }
 
     private static void placeBackward(double[] x, int xo, double[] adj, int i, int j, int k, int l, double b,
@@ -457,16 +470,21 @@ final class Nerf {
      * of bonds and angles, so its adjoint is folded into theirs first; then every coordinate's
      * gradient with respect to its atoms is applied.
      */
-    double[] inverseBackward(double[] x, double[] ic, double[] gradIc, double[] gradLogDet, int n) {
+    void inverseBackward(Values xAll, Values icAll, Values gradIc, Values gradLogDet, Values gxAll, int n) {
         int d = dimension;
         int d3 = 3 * atoms;
-        double[] gx = new double[n * d3];
+        double[] x = new double[d3];
+        double[] ic = new double[d];
+        double[] gx = new double[d3];
         double[] h = new double[d];
         for (int s = 0; s < n; s++) {
-            int o = s * d;
-            int xo = s * d3;
-            System.arraycopy(gradIc, o, h, 0, d);
-            double gl = gradLogDet[s];
+            xAll.get(s * d3, x, 0, d3);
+            icAll.get(s * d, ic, 0, d);
+            gradIc.get(s * d, h, 0, d);
+            java.util.Arrays.fill(gx, 0.0);
+            int o = 0;
+            int xo = 0;
+            double gl = gradLogDet.get(s);
             h[0] -= gl * 2 / ic[o];
             h[1] -= gl * 2 / ic[o + 1];
             h[angle0] -= gl / Math.tan(ic[o + angle0]);
@@ -488,8 +506,8 @@ final class Nerf {
             if (rigid) {
                 rigidGradient(x, xo, h, gx);
             }
+            gxAll.put(s * d3, gx, 0, d3);
         }
-        return gx;
     }
 
     private void rigidGradient(double[] x, int xo, double[] h, double[] gx) {

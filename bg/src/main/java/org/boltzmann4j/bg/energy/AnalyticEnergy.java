@@ -1,6 +1,8 @@
 package org.boltzmann4j.bg.energy;
 
 import java.util.Arrays;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,28 +50,37 @@ public interface AnalyticEnergy extends Energy {
                     + x.dataType());
         }
         int n = (int) x.size(0);
-        double[] a = x.dup('c').data().asDouble();
-        double[] u = new double[n];
-        double[] g = withGradient ? new double[n * d] : null;
+        // one configuration at a time in Java arrays, as energy(x, offset, gradient) takes them
+        Values in = Values.of(Batches.contiguous(x));
+        INDArray energies = Nd4j.create(DataType.DOUBLE, n);
+        INDArray gradient = withGradient ? Batches.uninitialized(DataType.DOUBLE, n, d) : null;
+        Values u = Values.of(energies);
+        Values gout = withGradient ? Values.of(gradient) : null;
+        double[] a = new double[d];
+        double[] g = withGradient ? new double[d] : null;
         for (int r = 0; r < n; r++) {
-            int off = r * d;
-            double e = energy(a, off, g);
+            in.get(r * d, a, 0, d);
+            if (g != null) {
+                Arrays.fill(g, 0.0);
+            }
+            double e = energy(a, 0, g);
             boolean finite = Double.isFinite(e);
             if (g != null) {
                 for (int j = 0; j < d && finite; j++) {
-                    finite = Double.isFinite(g[off + j]);
+                    finite = Double.isFinite(g[j]);
                 }
             }
             if (!finite) {
                 e = Double.POSITIVE_INFINITY;
                 if (g != null) {
-                    Arrays.fill(g, off, off + d, 0.0);
+                    Arrays.fill(g, 0.0);
                 }
             }
-            u[r] = e;
+            u.set(r, e);
+            if (g != null) {
+                gout.put(r * d, g, 0, d);
+            }
         }
-        INDArray energies = Nd4j.create(u, new long[] {n}, DataType.DOUBLE);
-        INDArray gradient = g == null ? null : Nd4j.create(g, new long[] {n, d}, DataType.DOUBLE);
         return new Evaluation(energies, gradient);
     }
 

@@ -1,7 +1,10 @@
 package org.boltzmann4j.bg.energy;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import org.boltzmann4j.bg.systems.MolecularSystem;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.boltzmann4j.openmm.ContextPool;
 import org.boltzmann4j.openmm.OpenMMException;
 import org.boltzmann4j.openmm.OpenMMSystem;
@@ -60,61 +63,56 @@ public final class OpenMMEnergy implements Energy, AutoCloseable {
         return dimension;
     }
 
+    /**
+     * OpenMM reads the batch's own memory and writes energies and forces into the result arrays'
+     * memory (no copy, when all rows are finite; rows with non-finite coordinates are left out
+     * of the batch handed to OpenMM, so the finite ones are gathered first).
+     */
     @Override
     public Evaluation evaluate(INDArray x, boolean withGradient) {
         if (x.rank() != 2 || x.columns() != dimension)
             throw new IllegalArgumentException("expected (n, " + dimension + ") coordinates, got " + java.util.Arrays.toString(x.shape()));
         int n = (int) x.rows();
-        double[] all = x.dup('c').castTo(DataType.DOUBLE).data().asDouble();
-        double[] energies = new double[n];
-        double[] gradient = withGradient ? new double[n * dimension] : null;
-        evaluate(all, n, energies, gradient);
-        INDArray e = Nd4j.createFromArray(energies);
-        INDArray g = withGradient ? Nd4j.createFromArray(gradient).reshape('c', n, dimension) : null;
-        return new Evaluation(e, g);
-    }
-
-    /** The same on flat arrays: energies (n), gradient (n * dimension) or null. */
-    public void evaluate(double[] x, int n, double[] energies, double[] gradient) {
-        boolean[] finite = new boolean[n];
+        INDArray xs = Batches.contiguous(x, DataType.DOUBLE);
+        INDArray energies = Nd4j.create(DataType.DOUBLE, n);
+        INDArray gradient = withGradient ? Batches.uninitialized(DataType.DOUBLE, n, dimension) : null;
+        Values xv = Values.of(xs);
+        int[] rows = new int[n]; // the finite rows, in order
         int good = 0;
         for (int i = 0; i < n; i++) {
-            finite[i] = true;
-            for (int k = i * dimension; k < (i + 1) * dimension; k++) {
-                if (!Double.isFinite(x[k])) {
-                    finite[i] = false;
-                    break;
-                }
-            }
-            if (finite[i]) good++;
+            boolean finite = true;
+            for (int k = i * dimension; k < (i + 1) * dimension && finite; k++) finite = Double.isFinite(xv.get(k));
+            if (finite) rows[good++] = i;
         }
-        double[] xs = x, es = energies, fs = gradient;
+        // OpenMM evaluates the finite rows: in place when that is all of them
+        INDArray xg = xs, eg = energies, fg = gradient;
         if (good < n) {
-            xs = new double[good * dimension];
-            es = new double[good];
-            fs = gradient == null ? null : new double[good * dimension];
-            for (int i = 0, j = 0; i < n; i++) {
-                if (finite[i]) System.arraycopy(x, i * dimension, xs, (j++) * dimension, dimension);
-            }
+            xg = xs.getRows(java.util.Arrays.copyOf(rows, good));
+            eg = Nd4j.create(DataType.DOUBLE, good);
+            fg = withGradient ? Batches.uninitialized(DataType.DOUBLE, good, dimension) : null;
         }
-        pool.evaluate(xs, good, es, fs);
+        if (good > 0) pool.evaluate(Batches.segment(xg), good, Batches.segment(eg), fg == null ? null : Batches.segment(fg));
+        Values ev = Values.of(energies), egv = Values.of(eg);
+        Values gv = withGradient ? Values.of(gradient) : null, fgv = withGradient ? Values.of(fg) : null;
+        // backwards, so that in place (i == j) every row is read before it is written
         for (int i = n - 1, j = good - 1; i >= 0; i--) {
-            if (finite[i]) {
-                double e = es[j];
-                energies[i] = Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
-                if (gradient != null) {
+            if (j >= 0 && rows[j] == i) {
+                double e = egv.get(j);
+                ev.set(i, Double.isNaN(e) ? Double.POSITIVE_INFINITY : e);
+                if (withGradient) {
                     for (int k = 0; k < dimension; k++) {
-                        double f = fs[j * dimension + k];
+                        double f = fgv.get(j * dimension + k);
                         // forces are -dU/dx
-                        gradient[i * dimension + k] = Double.isNaN(e) || !Double.isFinite(f) ? 0.0 : -f;
+                        gv.set(i * dimension + k, Double.isNaN(e) || !Double.isFinite(f) ? 0.0 : -f);
                     }
                 }
                 j--;
             } else {
-                energies[i] = Double.POSITIVE_INFINITY;
-                if (gradient != null) java.util.Arrays.fill(gradient, i * dimension, (i + 1) * dimension, 0.0);
+                ev.set(i, Double.POSITIVE_INFINITY);
+                if (withGradient) for (int k = 0; k < dimension; k++) gv.set(i * dimension + k, 0.0);
             }
         }
+        return new Evaluation(energies, gradient);
     }
 
     /**
@@ -135,14 +133,14 @@ public final class OpenMMEnergy implements Energy, AutoCloseable {
         double[] energies = new double[frames];
         double[] forces = withForces ? new double[xyz.length] : null;
         int chunk = Math.max(64, pool.threads() * 256);
+        // chunks are slices of the caller's arrays, not copies of them
+        MemorySegment x = MemorySegment.ofArray(xyz), e = MemorySegment.ofArray(energies);
+        MemorySegment f = withForces ? MemorySegment.ofArray(forces) : null;
+        long row = (long) dimension * Double.BYTES;
         for (int first = 0; first < frames; first += chunk) {
             int n = Math.min(chunk, frames - first);
-            double[] x = java.util.Arrays.copyOfRange(xyz, first * dimension, (first + n) * dimension);
-            double[] e = new double[n];
-            double[] f = withForces ? new double[n * dimension] : null;
-            pool.evaluate(x, n, e, f);
-            System.arraycopy(e, 0, energies, first, n);
-            if (withForces) System.arraycopy(f, 0, forces, first * dimension, n * dimension);
+            pool.evaluate(x.asSlice(first * row, n * row), n, e.asSlice(first * (long) Double.BYTES, n * (long) Double.BYTES),
+                    f == null ? null : f.asSlice(first * row, n * row));
             progress.accept(first + n);
         }
         return new Scores(energies, forces);

@@ -1,6 +1,8 @@
 package org.boltzmann4j.bg.energy;
 
 import java.util.Arrays;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -99,33 +101,30 @@ public final class RegularizedEnergy implements Energy {
         Evaluation raw = inner.evaluate(x, withGradient);
         int n = (int) raw.energies().length();
         int d = dimension();
-        double[] u = raw.energies().dup().data().asDouble();
-        double[] g = withGradient ? raw.gradient().dup('c').data().asDouble() : null;
-        double[] out = new double[n];
+        Values u = Values.of(Batches.contiguous(raw.energies(), DataType.DOUBLE));
+        Values g = withGradient ? Values.of(Batches.contiguous(raw.gradient(), DataType.DOUBLE)) : null;
+        INDArray energies = Nd4j.create(DataType.DOUBLE, n);
+        INDArray gradient = withGradient ? Batches.uninitialized(DataType.DOUBLE, n, d) : null;
+        Values out = Values.of(energies);
+        Values gout = withGradient ? Values.of(gradient) : null;
         for (int r = 0; r < n; r++) {
-            double e = u[r];
+            double e = u.get(r);
             if (g != null) {
                 for (int j = 0; j < d; j++) {
-                    if (!Double.isFinite(g[r * d + j])) {
+                    if (!Double.isFinite(g.get(r * d + j))) {
                         e = Double.NaN; // a broken gradient makes the sample non-computable
                         break;
                     }
                 }
             }
-            out[r] = regularize(e);
+            out.set(r, regularize(e));
             if (g != null) {
                 double s = slope(e);
-                if (s == 0) {
-                    Arrays.fill(g, r * d, r * d + d, 0.0);
-                } else if (s != 1) {
-                    for (int j = 0; j < d; j++) {
-                        g[r * d + j] *= s;
-                    }
+                for (int j = 0; j < d; j++) {
+                    gout.set(r * d + j, s == 0 ? 0.0 : s == 1 ? g.get(r * d + j) : g.get(r * d + j) * s);
                 }
             }
         }
-        INDArray energies = Nd4j.create(out, new long[] {n}, DataType.DOUBLE);
-        INDArray gradient = g == null ? null : Nd4j.create(g, new long[] {n, d}, DataType.DOUBLE);
         return new Evaluation(energies, gradient);
     }
 

@@ -1,8 +1,11 @@
 package org.boltzmann4j.bg.flow;
 
 import java.util.List;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fixed rotation of circular dimensions: x = wrap(z + shift) on [-pi, pi), other dimensions
@@ -16,7 +19,7 @@ public final class CircularShift implements Transform {
     private final DataType type;
 
     public CircularShift(double[] shift, boolean[] circular, DataType type) {
-        HostArrays.requireType(type);
+        Batches.requireType(type);
         if (shift.length != circular.length) throw new IllegalArgumentException("shift and circular flags differ in length");
         for (int j = 0; j < shift.length; j++) {
             if (!circular[j] && shift[j] != 0) throw new IllegalArgumentException("dimension " + j + " is not circular but has a shift");
@@ -29,8 +32,8 @@ public final class CircularShift implements Transform {
     /** Shifts that centre each circular column of {@code data} (m, d) on its circular mean. */
     public static CircularShift centering(INDArray data, boolean[] circular, DataType type) {
         int d = circular.length;
-        int m = HostArrays.requireBatch(data, d, data.dataType(), "CircularShift.centering");
-        double[] a = HostArrays.read(data);
+        int m = Batches.requireBatch(data, d, data.dataType(), "CircularShift.centering");
+        double[] a = Batches.toDoubles(data);
         double[] shift = new double[d];
         for (int j = 0; j < d; j++) {
             if (!circular[j]) continue;
@@ -84,17 +87,16 @@ public final class CircularShift implements Transform {
 
     private Pass run(INDArray input, int sign) {
         int d = shift.length;
-        int n = HostArrays.requireBatch(input, d, type, "CircularShift");
-        double[] a = HostArrays.read(input);
+        int n = Batches.requireBatch(input, d, type, "CircularShift");
+        INDArray output = input.dup('c');
+        Values a = Values.of(output);
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < d; j++) {
-                if (circular[j]) a[r * d + j] = wrap(a[r * d + j] + sign * shift[j]);
+                if (circular[j]) a.set(r * d + j, wrap(a.get(r * d + j) + sign * shift[j]));
             }
         }
-        INDArray output = HostArrays.matrix(a, n, d, type);
-        INDArray logDet = HostArrays.vector(new double[n]);
-        return Pass.of(output, logDet, (gradOutput, gradLogDet) -> {
-            return HostArrays.matrix(HostArrays.readOutputGrad(gradOutput, n, d), n, d, type);
-        });
+        // a rotation of each circle: unit Jacobian, and dL/din = dL/dout (the same array)
+        return Pass.of(output, Nd4j.zeros(DataType.DOUBLE, n),
+                (gradOutput, gradLogDet) -> Batches.gradient(gradOutput, n, d, type, getClass().getSimpleName()));
     }
 }

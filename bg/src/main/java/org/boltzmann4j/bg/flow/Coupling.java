@@ -1,8 +1,11 @@
 package org.boltzmann4j.bg.flow;
 
 import java.util.List;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A coupling layer (Dinh et al. 2015, 2017): the conditioning dimensions x_c pass through, the
@@ -15,8 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (log f')_u) / f', and dL/dtheta = -dL/dy f_theta - g_ld (log f')_theta. dL/dtheta then flows
  * through the conditioner into the conditioning dimensions.
  *
- * <p>The elementwise work runs in Java loops over double[], and the conditioner takes and returns
- * Java arrays too, so a batch crosses into ND4J only at the layer's input and output. Batches of
+ * <p>The elementwise work runs in Java loops over the batch's own native memory ({@link Values}),
+ * and the conditioner's products run in BLAS on the same memory: no layer copies a batch into
+ * Java arrays and back. Batches of
  * at least {@value RowBlocks#PARALLEL_ELEMENTS} elements are split over the common fork-join pool
  * in fixed row blocks ({@link RowBlocks}), each element computed by one thread, so results do not
  * depend on the thread count.
@@ -36,7 +40,7 @@ public abstract class Coupling implements Transform {
 
     Coupling(CouplingMask mask, ElementwiseTransformer[] transformers, int[] hidden, Mlp.Activation activation,
             long seed, DataType type) {
-        HostArrays.requireType(type);
+        Batches.requireType(type);
         this.mask = mask;
         this.trans = mask.transformedDims();
         this.cond = mask.conditioningDims();
@@ -100,115 +104,187 @@ public abstract class Coupling implements Transform {
     }
 
     private Pass run(INDArray input, boolean forward) {
-        int n = HostArrays.requireBatch(input, dimension(), type, getClass().getSimpleName());
+        int n = Batches.requireBatch(input, dimension(), type, getClass().getSimpleName());
         int d = dimension();
         int t = trans.length;
-        double[] a = HostArrays.read(input);
-        // the raw parameters are scratch, read here only: backward works from the saved state
-        Mlp.Pass cp = conditioner.forwardHost(features == 0 ? null : features(a, n), n, false);
-        double[] raw = cp.hostOutput();
-        double[] out = a.clone();
-        double[] ld = new double[n];
+        INDArray in = Batches.contiguous(input);
+        Values a = Values.of(in);
+        Mlp.Pass cp = conditioner.forward(features == 0 ? null : features(a, n), n);
+        Values raw = Values.of(cp.output());
+        // the conditioning dimensions pass through: one native copy, then the transformed ones
+        INDArray output = in.dup('c');
+        Values out = Values.of(output);
+        INDArray logDet = Nd4j.createUninitialized(DataType.DOUBLE, n);
+        Values ld = Values.of(logDet);
         // the input-side points u of the elementwise maps, where backward evaluates derivatives
-        double[] u = forward ? null : new double[n * t];
+        // (float64 even in a float32 flow, so that backward evaluates where forward did)
+        INDArray uArray = forward ? null : Nd4j.createUninitialized(DataType.DOUBLE, n, t);
+        Values u = forward ? null : Values.of(uArray);
         // what each element's map keeps for backward, in the raw layout (the spline's softmax
         // instead of its logits), so that backward neither keeps raw nor recomputes the softmax
-        double[] state = new double[n * rawSize];
+        INDArray stateArray = Nd4j.createUninitialized(DataType.DOUBLE, n, rawSize);
+        Values state = Values.of(stateArray);
         forBlocks(n, (r0, r1) -> {
             ElementwiseTransformer.Kernel[] ks = kernels();
+            // one row of raw parameters and of state at a time, in Java arrays the kernels index
+            double[] rawRow = new double[rawSize];
+            double[] stateRow = new double[rawSize];
             for (int r = r0; r < r1; r++) {
+                raw.get(r * rawSize, rawRow, 0, rawSize);
                 double sum = 0;
                 for (int j = 0; j < t; j++) {
                     int idx = r * d + trans[j];
                     ElementwiseTransformer.Kernel k = ks[j];
                     if (forward) {
-                        k.evaluate(raw, r * rawSize + offsets[j], a[idx]);
-                        out[idx] = k.value;
+                        k.evaluate(rawRow, offsets[j], a.get(idx));
+                        out.set(idx, k.value);
                         sum += k.logDerivative;
                     } else {
-                        double v = k.invert(raw, r * rawSize + offsets[j], a[idx]);
-                        out[idx] = v;
-                        u[r * t + j] = v;
+                        double v = k.invert(rawRow, offsets[j], a.get(idx));
+                        out.set(idx, v);
+                        u.set(r * t + j, v);
                         sum -= k.logDerivative;
                     }
-                    int off = r * rawSize + offsets[j];
-                    k.save(raw, off, transformers[j].parameterCount(), state, off);
+                    k.save(rawRow, offsets[j], transformers[j].parameterCount(), stateRow, offsets[j]);
                 }
-                ld[r] = sum;
+                state.put(r * rawSize, stateRow, 0, rawSize);
+                ld.set(r, sum);
             }
         });
-        INDArray output = HostArrays.matrix(out, n, d, type);
-        INDArray logDet = HostArrays.vector(ld);
-        return Pass.of(output, logDet, (gradOutput, gradLogDet) -> backward(forward, n, a, u, state, cp, gradOutput, gradLogDet));
+        // the raw parameters are dead: backward works from the saved state
+        cp.output().close();
+        INDArray featureArray = features == 0 ? null : cp.input();
+        return new Pass() {
+            private boolean released;
+
+            @Override
+            public INDArray output() {
+                return output;
+            }
+
+            @Override
+            public INDArray logDet() {
+                return logDet;
+            }
+
+            @Override
+            public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
+                if (released) {
+                    throw new IllegalStateException("this pass was released: no backward");
+                }
+                return Coupling.this.backward(forward, n, in, uArray, stateArray, cp, gradOutput, gradLogDet);
+            }
+
+            @Override
+            public void release() {
+                if (released) {
+                    return;
+                }
+                released = true;
+                cp.release();
+                stateArray.close();
+                if (uArray != null) {
+                    uArray.close();
+                }
+                if (featureArray != null) {
+                    featureArray.close();
+                }
+                if (in != input) {
+                    in.close(); // a dense copy of a view: ours
+                }
+            }
+        };
     }
 
-    private INDArray backward(boolean forward, int n, double[] a, double[] u, double[] state, Mlp.Pass cp,
+    private INDArray backward(boolean forward, int n, INDArray in, INDArray uArray, INDArray stateArray, Mlp.Pass cp,
             INDArray gradOutput, INDArray gradLogDet) {
         int d = dimension();
         int t = trans.length;
-        double[] g = HostArrays.readOutputGrad(gradOutput, n, d);
-        double[] gl = HostArrays.readLogDetGrad(gradLogDet, n);
-        double[] gin = new double[n * d];
-        double[] graw = HostScratch.zeroed(HostScratch.Slot.RAW_GRADIENT, n * rawSize);
+        String who = getClass().getSimpleName();
+        Values a = Values.of(in);
+        Values u = forward ? null : Values.of(uArray);
+        Values state = Values.of(stateArray);
+        Values g = Values.of(Batches.gradient(gradOutput, n, d, type, who));
+        Values gl = Values.of(Batches.gradient(gradLogDet, n, 0, DataType.DOUBLE, who));
+        INDArray ginArray = Batches.uninitialized(type, n, d);
+        Values gin = Values.of(ginArray);
+        INDArray grawArray = Batches.uninitialized(type, n, rawSize);
+        Values graw = Values.of(grawArray);
         forBlocks(n, (r0, r1) -> {
             ElementwiseTransformer.Kernel[] ks = kernels();
+            double[] stateRow = new double[rawSize];
+            double[] gradRow = new double[rawSize];
             for (int r = r0; r < r1; r++) {
+                state.get(r * rawSize, stateRow, 0, rawSize);
+                java.util.Arrays.fill(gradRow, 0.0);
                 for (int c : cond) {
-                    gin[r * d + c] = g[r * d + c];
+                    gin.set(r * d + c, g.get(r * d + c));
                 }
+                double glr = gl.get(r);
                 for (int j = 0; j < t; j++) {
                     int idx = r * d + trans[j];
-                    int off = r * rawSize + offsets[j];
+                    int off = offsets[j];
                     ElementwiseTransformer.Kernel k = ks[j];
-                    k.restore(state, off, forward ? a[idx] : u[r * t + j]);
+                    k.restore(stateRow, off, forward ? a.get(idx) : u.get(r * t + j));
+                    double gy = g.get(idx);
                     if (forward) {
-                        gin[idx] = g[idx] * k.derivative + gl[r] * k.dLogDerivative;
-                        k.accumulate(g[idx], gl[r], graw, off);
+                        gin.set(idx, gy * k.derivative + glr * k.dLogDerivative);
+                        k.accumulate(gy, glr, gradRow, off);
                     } else {
-                        double gy = (g[idx] - gl[r] * k.dLogDerivative) / k.derivative;
-                        gin[idx] = gy;
-                        k.accumulate(-gy, -gl[r], graw, off);
+                        double gu = (gy - glr * k.dLogDerivative) / k.derivative;
+                        gin.set(idx, gu);
+                        k.accumulate(-gu, -glr, gradRow, off);
+                    }
+                }
+                graw.put(r * rawSize, gradRow, 0, rawSize);
+            }
+        });
+        INDArray gfArray = cp.backward(grawArray);
+        grawArray.close(); // dead now; freed at once (see Mlp.Pass.backward)
+        if (gfArray != null) {
+            Values gf = Values.of(gfArray);
+            forBlocks(n, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    int f = r * features;
+                    for (int c : cond) {
+                        int idx = r * d + c;
+                        if (mask.isCircular(c)) {
+                            // features (cos x, sin x): d/dx = (-sin x, cos x)
+                            double x = a.get(idx);
+                            gin.add(idx, -Math.sin(x) * gf.get(f) + Math.cos(x) * gf.get(f + 1));
+                            f += 2;
+                        } else {
+                            gin.add(idx, gf.get(f));
+                            f += 1;
+                        }
+                    }
+                }
+            });
+            gfArray.close();
+        }
+        return ginArray;
+    }
+
+    /** Conditioner inputs: x_c for interval dimensions, (cos x_c, sin x_c) for circular ones. */
+    private INDArray features(Values a, int n) {
+        int d = dimension();
+        INDArray fArray = Batches.uninitialized(type, n, features);
+        Values f = Values.of(fArray);
+        forBlocks(n, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int p = r * features;
+                for (int c : cond) {
+                    double v = a.get(r * d + c);
+                    if (mask.isCircular(c)) {
+                        f.set(p++, Math.cos(v));
+                        f.set(p++, Math.sin(v));
+                    } else {
+                        f.set(p++, v);
                     }
                 }
             }
         });
-        double[] gf = cp.backwardHost(graw);
-        if (gf != null) {
-            for (int r = 0; r < n; r++) {
-                int f = r * features;
-                for (int c : cond) {
-                    int idx = r * d + c;
-                    if (mask.isCircular(c)) {
-                        // features (cos x, sin x): d/dx = (-sin x, cos x)
-                        gin[idx] += -Math.sin(a[idx]) * gf[f] + Math.cos(a[idx]) * gf[f + 1];
-                        f += 2;
-                    } else {
-                        gin[idx] += gf[f];
-                        f += 1;
-                    }
-                }
-            }
-        }
-        return HostArrays.matrix(gin, n, d, type);
-    }
-
-    /** Conditioner inputs: x_c for interval dimensions, (cos x_c, sin x_c) for circular ones. */
-    private double[] features(double[] a, int n) {
-        int d = dimension();
-        double[] f = new double[n * features];
-        int p = 0;
-        for (int r = 0; r < n; r++) {
-            for (int c : cond) {
-                double v = a[r * d + c];
-                if (mask.isCircular(c)) {
-                    f[p++] = Math.cos(v);
-                    f[p++] = Math.sin(v);
-                } else {
-                    f[p++] = v;
-                }
-            }
-        }
-        return f;
+        return fArray;
     }
 
     private ElementwiseTransformer.Kernel[] kernels() {

@@ -1,8 +1,11 @@
 package org.boltzmann4j.bg.flow;
 
 import java.util.List;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * x = z * exp(logScale) + shift per dimension; log|det dx/dz| = sum(logScale) for every sample.
@@ -19,15 +22,15 @@ public final class ElementwiseAffine implements Transform {
     private final int dimension;
 
     private ElementwiseAffine(double[] shift, double[] logScale, boolean trainable, DataType type) {
-        HostArrays.requireType(type);
+        Batches.requireType(type);
         if (shift.length != logScale.length) {
             throw new IllegalArgumentException("shift has " + shift.length + " entries, logScale " + logScale.length);
         }
         this.dimension = shift.length;
         this.type = type;
         this.trainable = trainable;
-        this.shift = new Parameter("shift", HostArrays.vector(shift).castTo(type));
-        this.logScale = new Parameter("logScale", HostArrays.vector(logScale).castTo(type));
+        this.shift = new Parameter("shift", Batches.vector(shift).castTo(type));
+        this.logScale = new Parameter("logScale", Batches.vector(logScale).castTo(type));
     }
 
     /** The identity, trainable. */
@@ -53,7 +56,7 @@ public final class ElementwiseAffine implements Transform {
         }
         int m = (int) data.size(0);
         int d = (int) data.size(1);
-        double[] a = HostArrays.read(data);
+        double[] a = Batches.toDoubles(data);
         double[] mean = new double[d];
         double[] logStd = new double[d];
         for (int r = 0; r < m; r++) {
@@ -115,59 +118,61 @@ public final class ElementwiseAffine implements Transform {
     }
 
     private Pass run(INDArray input, boolean forward) {
-        int n = HostArrays.requireBatch(input, dimension, type, "ElementwiseAffine");
+        int n = Batches.requireBatch(input, dimension, type, "ElementwiseAffine");
         int d = dimension;
-        double[] b = HostArrays.read(shift.value());
-        double[] ls = HostArrays.read(logScale.value());
+        double[] b = Batches.toDoubles(shift.value());
+        double[] ls = Batches.toDoubles(logScale.value());
         double[] scale = new double[d];
         double sumLogScale = 0;
         for (int j = 0; j < d; j++) {
             scale[j] = Math.exp(forward ? ls[j] : -ls[j]);
             sumLogScale += ls[j];
         }
-        double[] in = HostArrays.read(input);
-        double[] out = new double[n * d];
+        Values in = Values.of(Batches.contiguous(input));
+        INDArray output = Batches.uninitialized(type, n, d);
+        Values out = Values.of(output);
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < d; j++) {
                 int k = r * d + j;
-                out[k] = forward ? in[k] * scale[j] + b[j] : (in[k] - b[j]) * scale[j];
+                out.set(k, forward ? in.get(k) * scale[j] + b[j] : (in.get(k) - b[j]) * scale[j]);
             }
         }
-        INDArray output = HostArrays.matrix(out, n, d, type);
-        double[] ld = new double[n];
-        java.util.Arrays.fill(ld, forward ? sumLogScale : -sumLogScale);
-        INDArray logDet = HostArrays.vector(ld);
+        INDArray logDet = Nd4j.valueArrayOf(new long[] {n}, forward ? sumLogScale : -sumLogScale, DataType.DOUBLE);
         return Pass.of(output, logDet, (gradOutput, gradLogDet) -> {
-            double[] g = HostArrays.readOutputGrad(gradOutput, n, d);
-            double[] gl = HostArrays.readLogDetGrad(gradLogDet, n);
-            double[] gin = new double[n * d];
+            String who = getClass().getSimpleName();
+            Values g = Values.of(Batches.gradient(gradOutput, n, d, type, who));
+            Values gl = Values.of(Batches.gradient(gradLogDet, n, 0, DataType.DOUBLE, who));
+            INDArray gradInput = Batches.uninitialized(type, n, d);
+            Values gin = Values.of(gradInput);
             double[] gShift = new double[d];
             double[] gLogScale = new double[d];
             double sumGl = 0;
             for (int r = 0; r < n; r++) {
-                sumGl += gl[r];
+                sumGl += gl.get(r);
                 for (int j = 0; j < d; j++) {
                     int k = r * d + j;
-                    gin[k] = g[k] * scale[j];
+                    double gk = g.get(k);
+                    gin.set(k, gk * scale[j]);
                     if (forward) {
                         // x = z e^s + b: dx/ds = z e^s = x - b
-                        gShift[j] += g[k];
-                        gLogScale[j] += g[k] * (out[k] - b[j]);
+                        gShift[j] += gk;
+                        gLogScale[j] += gk * (out.get(k) - b[j]);
                     } else {
                         // z = (x - b) e^-s: dz/db = -e^-s, dz/ds = -z
-                        gShift[j] -= g[k] * scale[j];
-                        gLogScale[j] -= g[k] * out[k];
+                        gShift[j] -= gk * scale[j];
+                        gLogScale[j] -= gk * out.get(k);
                     }
                 }
             }
             if (trainable) {
+                Values gs = Values.of(shift.grad());
+                Values gls = Values.of(logScale.grad());
                 for (int j = 0; j < d; j++) {
-                    gLogScale[j] += forward ? sumGl : -sumGl;
+                    gs.add(j, gShift[j]);
+                    gls.add(j, gLogScale[j] + (forward ? sumGl : -sumGl));
                 }
-                shift.grad().addi(HostArrays.vector(gShift).castTo(type));
-                logScale.grad().addi(HostArrays.vector(gLogScale).castTo(type));
             }
-            return HostArrays.matrix(gin, n, d, type);
+            return gradInput;
         });
     }
 }

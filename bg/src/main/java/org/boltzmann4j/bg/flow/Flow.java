@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -99,7 +100,7 @@ public final class Flow implements Transform {
     }
 
     private Pass run(INDArray input, boolean forward) {
-        int n = HostArrays.requireBatch(input, forward ? dimension() : outputDimension(), dataType(), "Flow");
+        int n = Batches.requireBatch(input, forward ? dimension() : outputDimension(), dataType(), "Flow");
         List<Pass> passes = new ArrayList<>(transforms.size());
         INDArray current = input;
         INDArray logDet = Nd4j.zeros(DataType.DOUBLE, n);
@@ -114,6 +115,11 @@ public final class Flow implements Transform {
     }
 
     private record ChainPass(List<Pass> passes, INDArray output, INDArray logDet) implements Pass {
+        @Override
+        public void release() {
+            passes.forEach(Pass::release);
+        }
+
         @Override
         public INDArray backward(INDArray gradOutput, INDArray gradLogDet) {
             INDArray g = gradOutput;

@@ -3,6 +3,8 @@ package org.boltzmann4j.bg.flow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -35,7 +37,7 @@ public final class Mlp {
 
     public Mlp(int inputSize, int[] hiddenSizes, int outputSize, Activation activation, boolean zeroLastLayer,
             long seed, DataType type) {
-        HostArrays.requireType(type);
+        Batches.requireType(type);
         if (inputSize < 0 || outputSize <= 0) {
             throw new IllegalArgumentException("bad Mlp sizes " + inputSize + " -> " + outputSize);
         }
@@ -67,7 +69,7 @@ public final class Mlp {
                 for (int k = 0; k < w.length; k++) {
                     w[k] = zero ? 0 : std * rng.nextGaussian();
                 }
-                weights[l] = new Parameter("layer" + l + ".weight", HostArrays.matrix(w, fanIn, fanOut, type));
+                weights[l] = new Parameter("layer" + l + ".weight", Batches.matrix(w, fanIn, fanOut, type));
                 all.add(weights[l]);
             }
             biases[l] = new Parameter("layer" + l + ".bias", Nd4j.zeros(type, 1, fanOut));
@@ -93,78 +95,75 @@ public final class Mlp {
     }
 
     /**
-     * Evaluates the network on (n, inputSize) and keeps what the backward pass needs; n is explicit
-     * because the input is null when inputSize is zero.
+     * Evaluates the network on (n, inputSize), of the network's type, and keeps what the backward
+     * pass needs; n is explicit because the input is null when inputSize is zero.
+     *
+     * <p>The products run in BLAS ({@link Blas}) on the arrays' own memory, bias and activation in
+     * one Java loop over the same memory ({@link Values}), so that a layer costs one product and
+     * no chain of small ND4J ops, and no copy. Activations are held in the network's type (float32
+     * for a float32 network), computed in float64 arithmetic and rounded once.
      */
     public Pass forward(INDArray input, int n) {
         if (sizes[0] > 0 && (input == null || input.rank() != 2 || input.size(0) != n || input.size(1) != sizes[0])) {
             throw new IllegalArgumentException("Mlp: expected input (" + n + ", " + sizes[0] + "), got "
                     + (input == null ? "null" : java.util.Arrays.toString(input.shape())));
         }
-        return forwardHost(sizes[0] == 0 ? null : HostArrays.read(input), n, true);
-    }
-
-    /**
-     * The same on a row-major batch in a Java array (null when inputSize is zero), which the pass
-     * keeps; without keepOutput the output goes to per-thread scratch ({@link HostScratch}), for
-     * callers that read it at once (a coupling turns it into spline parameters). The products run
-     * in BLAS ({@link Blas}), bias and activation in Java loops, so that a layer costs one product
-     * and no chain of small ND4J ops. Activations are kept in Java arrays for the backward pass.
-     */
-    Pass forwardHost(double[] input, int n, boolean keepOutput) {
+        if (input != null && input.dataType() != type) {
+            throw new IllegalArgumentException("Mlp: expected " + type + " input, got " + input.dataType());
+        }
         int layers = sizes.length - 1;
-        double[][] inputs = new double[layers][];
-        double[][] slopes = new double[layers][];
-        double[] h = input;
+        INDArray[] inputs = new INDArray[layers];
+        INDArray[] slopes = new INDArray[layers];
+        INDArray h = sizes[0] == 0 ? null : Batches.contiguous(input);
         for (int l = 0; l < layers; l++) {
-            int fin = sizes[l];
             int fout = sizes[l + 1];
             inputs[l] = h;
-            double[] pre = l == layers - 1 && !keepOutput
-                    ? HostScratch.get(HostScratch.Slot.NETWORK_OUTPUT, n * fout)
-                    : new double[n * fout];
+            INDArray pre;
             if (weights[l] != null) {
-                Blas.forward(h, n, fin, weights[l].value(), fout, pre);
+                pre = Batches.uninitialized(type, n, fout);
+                Blas.gemm(h, false, weights[l].value(), false, pre, 1.0, 0.0);
+            } else {
+                pre = Nd4j.zeros(type, n, fout);
             }
-            double[] b = HostArrays.read(biases[l].value());
+            Values b = Values.of(biases[l].value());
+            Values p = Values.of(pre);
             if (l == layers - 1) {
                 RowBlocks.run(n, fout, (r0, r1) -> {
                     for (int k = r0 * fout; k < r1 * fout; k += fout) {
                         for (int j = 0; j < fout; j++) {
-                            pre[k + j] += b[j];
+                            p.set(k + j, p.get(k + j) + b.get(j));
                         }
                     }
                 });
             } else {
-                double[] slope = new double[n * fout];
-                activate(pre, b, slope, n, fout);
+                INDArray slope = Batches.uninitialized(type, n, fout);
+                activate(p, b, Values.of(slope), n, fout);
                 slopes[l] = slope;
             }
             h = pre;
         }
-        return new Pass(n, inputs, slopes, h, keepOutput);
+        return new Pass(n, inputs, slopes, h);
     }
 
     /**
      * h = act(a) with a = pre + b, in place, and act'(a) into slope: computed with the activation
-     * because it costs a few multiplications once the exponential is known (and a Java array, not
-     * an ND4J op, so sampling passes that never use it lose little).
+     * because it costs a few multiplications once the exponential is known.
      */
-    private void activate(double[] pre, double[] b, double[] slope, int n, int width) {
+    private void activate(Values pre, Values b, Values slope, int n, int width) {
         boolean silu = activation == Activation.SILU;
         RowBlocks.run(n, width, (r0, r1) -> {
             for (int k = r0 * width; k < r1 * width; k += width) {
                 for (int j = 0; j < width; j++) {
-                    double a = pre[k + j] + b[j];
+                    double a = pre.get(k + j) + b.get(j);
                     if (silu) {
                         // silu(a) = a s(a), silu'(a) = s(a) (1 + a (1 - s(a)))
                         double sg = 1 / (1 + Math.exp(-a));
-                        pre[k + j] = a * sg;
-                        slope[k + j] = sg * (1 + a * (1 - sg));
+                        pre.set(k + j, a * sg);
+                        slope.set(k + j, sg * (1 + a * (1 - sg)));
                     } else {
                         double t = Math.tanh(a);
-                        pre[k + j] = t;
-                        slope[k + j] = 1 - t * t;
+                        pre.set(k + j, t);
+                        slope.set(k + j, 1 - t * t);
                     }
                 }
             }
@@ -174,91 +173,105 @@ public final class Mlp {
     /** One evaluation of the network. */
     public final class Pass {
         private final int n;
-        private final double[][] inputs;
-        private final double[][] slopes;
-        private final double[] output;
-        private final boolean kept;
-        private volatile INDArray outputArray;
+        private final INDArray[] inputs;
+        private final INDArray[] slopes;
+        private final INDArray output;
 
-        private Pass(int n, double[][] inputs, double[][] slopes, double[] output, boolean kept) {
+        private Pass(int n, INDArray[] inputs, INDArray[] slopes, INDArray output) {
             this.n = n;
             this.inputs = inputs;
             this.slopes = slopes;
             this.output = output;
-            this.kept = kept;
         }
 
-        /** (n, outputSize). */
+        private boolean released;
+
+        /** The input the pass was evaluated on (dense), null when inputSize is zero. */
+        INDArray input() {
+            return inputs[0];
+        }
+
+        /** (n, outputSize), dense, of the network's type; read it only. */
         public INDArray output() {
-            if (!kept) {
-                throw new IllegalStateException("this pass did not keep its output");
-            }
-            INDArray o = outputArray;
-            if (o == null) {
-                o = HostArrays.matrix(output, n, outputSize(), type);
-                outputArray = o;
-            }
-            return o;
-        }
-
-        /**
-         * The output as a row-major Java array, in float64 whatever the network's type; read it
-         * only. Without keepOutput it is per-thread scratch, valid until the next forward call.
-         */
-        double[] hostOutput() {
             return output;
         }
 
         /**
-         * Adds dL/dW and dL/db to the parameters' gradients and returns dL/d(input), or null when
-         * the input size is zero.
+         * Frees the hidden activations and slopes kept for backward (not the input, not the
+         * output); backward is then an error.
+         */
+        public void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            for (int l = 1; l < inputs.length; l++) {
+                inputs[l].close();
+            }
+            for (INDArray s : slopes) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+
+        /**
+         * Adds dL/dW and dL/db to the parameters' gradients and returns dL/d(input) (dense, of the
+         * network's type), or null when the input size is zero. gradOutput is left unchanged.
          */
         public INDArray backward(INDArray gradOutput) {
+            if (released) {
+                throw new IllegalStateException("this pass was released: no backward");
+            }
             int out = outputSize();
             if (gradOutput.rank() != 2 || gradOutput.size(0) != n || gradOutput.size(1) != out) {
                 throw new IllegalArgumentException("Mlp: expected gradient (" + n + ", " + out + "), got "
                         + java.util.Arrays.toString(gradOutput.shape()));
             }
-            double[] g = backwardHost(HostArrays.read(gradOutput));
-            return g == null ? null : HostArrays.matrix(g, n, sizes[0], type);
-        }
-
-        /**
-         * The same on a row-major Java array (n, outputSize), which it leaves unchanged. The result
-         * is per-thread scratch ({@link HostScratch}): read it before the next backward call.
-         */
-        double[] backwardHost(double[] gradOutput) {
-            double[] g = gradOutput;
-            boolean slotA = true;
+            INDArray g = Batches.contiguous(gradOutput, type);
+            // dL/dh of the hidden layers is dead once the layer below has used it: freed at once,
+            // rather than when the collector finds it (a step makes few Java objects, so it rarely runs)
+            boolean ownsG = g != gradOutput;
             for (int l = sizes.length - 2; l >= 0; l--) {
                 int fin = sizes[l];
                 int fout = sizes[l + 1];
                 // dL/db = column sums of g, in row order (deterministic)
-                double[] gb = new double[fout];
+                Values gv = Values.of(g);
+                Values gb = Values.of(biases[l].grad());
+                double[] sums = new double[fout];
                 for (int k = 0; k < n * fout; k += fout) {
                     for (int j = 0; j < fout; j++) {
-                        gb[j] += g[k + j];
+                        sums[j] += gv.get(k + j);
                     }
                 }
-                HostArrays.add(biases[l].grad(), gb);
+                for (int j = 0; j < fout; j++) {
+                    gb.add(j, sums[j]);
+                }
                 if (weights[l] == null) {
+                    if (ownsG) {
+                        g.close();
+                    }
                     return null;
                 }
-                // dL/dW += h^T g, and dL/dh = g W^T (into the scratch array g does not use)
-                double[] gh = HostScratch.get(slotA ? HostScratch.Slot.LAYER_GRADIENT_A : HostScratch.Slot.LAYER_GRADIENT_B,
-                        n * fin);
-                slotA = !slotA;
-                Blas.backward(inputs[l], g, n, fin, weights[l].value(), weights[l].grad(), fout, gh);
+                // dL/dW += h^T g, and dL/dh = g W^T
+                Blas.gemm(inputs[l], true, g, false, weights[l].grad(), 1.0, 1.0);
+                INDArray gh = Batches.uninitialized(type, n, fin);
+                Blas.gemm(g, false, weights[l].value(), true, gh, 1.0, 0.0);
+                if (ownsG) {
+                    g.close();
+                }
                 if (l == 0) {
                     return gh;
                 }
-                double[] slope = slopes[l - 1];
+                Values ghv = Values.of(gh);
+                Values slope = Values.of(slopes[l - 1]);
                 RowBlocks.run(n, fin, (r0, r1) -> {
                     for (int k = r0 * fin; k < r1 * fin; k++) {
-                        gh[k] *= slope[k];
+                        ghv.set(k, ghv.get(k) * slope.get(k));
                     }
                 });
                 g = gh;
+                ownsG = true;
             }
             throw new IllegalStateException();
         }

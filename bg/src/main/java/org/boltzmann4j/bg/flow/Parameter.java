@@ -1,7 +1,9 @@
 package org.boltzmann4j.bg.flow;
 
 import java.util.Objects;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A trainable array and the gradient of the loss with respect to it.
@@ -17,10 +19,19 @@ public final class Parameter {
     private final INDArray value;
     private final INDArray grad;
 
+    /**
+     * @param value a dense float64 or float32 array ({@link Batches#dense}): kernels and the
+     *     optimizer update it in place through its memory
+     */
     public Parameter(String name, INDArray value) {
         this.name = Objects.requireNonNull(name, "name");
         this.value = Objects.requireNonNull(value, "value");
-        this.grad = value.ulike().assign(0);
+        Batches.requireType(value.dataType());
+        if (!Batches.dense(value)) {
+            throw new IllegalArgumentException("parameter " + name + " must be a dense row-major array, not a view: "
+                    + value.shapeInfoToString());
+        }
+        this.grad = Nd4j.zeros(value.dataType(), value.shape());
     }
 
     /** A short name unique within its owner, such as {@code "mlp.layer1.weight"}. */

@@ -2,8 +2,11 @@ package org.boltzmann4j.bg.flow;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fixed reordering of dimensions, output[:, i] = input[:, order[i]]; volume preserving (log det
@@ -19,7 +22,7 @@ public final class Permutation implements Transform {
     private final DataType type;
 
     public Permutation(int[] order, DataType type) {
-        HostArrays.requireType(type);
+        Batches.requireType(type);
         this.order = order.clone();
         this.inverseOrder = new int[order.length];
         boolean[] used = new boolean[order.length];
@@ -132,22 +135,23 @@ public final class Permutation implements Transform {
     }
 
     private Pass run(INDArray input, int[] gatherFrom, int[] backFrom) {
-        int n = HostArrays.requireBatch(input, order.length, type, "Permutation");
-        INDArray out = HostArrays.matrix(gather(HostArrays.read(input), n, gatherFrom), n, order.length, type);
-        return Pass.of(out, HostArrays.vector(new double[n]), (gradOutput, gradLogDet) -> {
-            double[] g = HostArrays.readOutputGrad(gradOutput, n, order.length);
-            // the transpose of a permutation matrix is its inverse
-            return HostArrays.matrix(gather(g, n, backFrom), n, order.length, type);
-        });
+        int n = Batches.requireBatch(input, order.length, type, "Permutation");
+        INDArray out = gather(Batches.contiguous(input), n, gatherFrom);
+        return Pass.of(out, Nd4j.zeros(DataType.DOUBLE, n), (gradOutput, gradLogDet) ->
+                // the transpose of a permutation matrix is its inverse
+                gather(Batches.gradient(gradOutput, n, order.length, type, "Permutation"), n, backFrom));
     }
 
-    private static double[] gather(double[] in, int n, int[] from) {
+    /** out[r, i] = in[r, from[i]], into a new dense array of the input's type. */
+    private static INDArray gather(INDArray in, int n, int[] from) {
         int d = from.length;
-        double[] out = new double[n * d];
+        INDArray out = Batches.uninitialized(in.dataType(), n, d);
+        Values a = Values.of(in);
+        Values o = Values.of(out);
         for (int r = 0; r < n; r++) {
             int base = r * d;
             for (int i = 0; i < d; i++) {
-                out[base + i] = in[base + from[i]];
+                o.set(base + i, a.get(base + from[i]));
             }
         }
         return out;

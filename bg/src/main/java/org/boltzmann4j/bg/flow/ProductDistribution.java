@@ -3,8 +3,11 @@ package org.boltzmann4j.bg.flow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Independent densities on disjoint blocks of dimensions, log p(x) = sum over blocks of log
@@ -79,57 +82,56 @@ public final class ProductDistribution implements Distribution {
     @Override
     public INDArray logProb(INDArray x) {
         int n = rows(x);
-        double[] a = HostArrays.read(x);
-        double[] lp = new double[n];
+        INDArray a = Batches.contiguous(x);
+        INDArray lp = Nd4j.zeros(DataType.DOUBLE, n);
         for (Block b : blocks) {
-            double[] part = HostArrays.read(b.distribution().logProb(gather(a, n, b.dims())));
-            for (int r = 0; r < n; r++) {
-                lp[r] += part[r];
-            }
+            lp.addi(b.distribution().logProb(gather(a, n, b.dims())));
         }
-        return HostArrays.vector(lp);
+        return lp;
     }
 
     @Override
     public INDArray gradLogProb(INDArray x) {
         int n = rows(x);
-        double[] a = HostArrays.read(x);
-        double[] g = new double[n * dimension];
+        INDArray a = Batches.contiguous(x);
+        INDArray g = Batches.uninitialized(DataType.DOUBLE, n, dimension);
         for (Block b : blocks) {
-            int[] dims = b.dims();
-            double[] part = HostArrays.read(b.distribution().gradLogProb(gather(a, n, dims)));
-            for (int r = 0; r < n; r++) {
-                for (int j = 0; j < dims.length; j++) {
-                    g[r * dimension + dims[j]] = part[r * dims.length + j];
-                }
-            }
+            scatter(b.distribution().gradLogProb(gather(a, n, b.dims())), n, b.dims(), g);
         }
-        return HostArrays.matrix(g, n, dimension, DataType.DOUBLE);
+        return g;
     }
 
     @Override
     public INDArray sample(int n, RandomGenerator rng) {
-        double[] out = new double[n * dimension];
+        INDArray out = Batches.uninitialized(DataType.DOUBLE, n, dimension);
         for (Block b : blocks) {
-            int[] dims = b.dims();
-            double[] part = HostArrays.read(b.distribution().sample(n, rng));
-            for (int r = 0; r < n; r++) {
-                for (int j = 0; j < dims.length; j++) {
-                    out[r * dimension + dims[j]] = part[r * dims.length + j];
-                }
-            }
+            scatter(b.distribution().sample(n, rng), n, b.dims(), out);
         }
-        return HostArrays.matrix(out, n, dimension, DataType.DOUBLE);
+        return out;
     }
 
-    private INDArray gather(double[] a, int n, int[] dims) {
-        double[] g = new double[n * dims.length];
+    /** The columns dims of a dense (n, dimension) array, as a dense (n, dims) float64 array. */
+    private INDArray gather(INDArray a, int n, int[] dims) {
+        Values in = Values.of(a);
+        INDArray g = Batches.uninitialized(DataType.DOUBLE, n, dims.length);
+        Values out = Values.of(g);
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < dims.length; j++) {
-                g[r * dims.length + j] = a[r * dimension + dims[j]];
+                out.set(r * dims.length + j, in.get(r * dimension + dims[j]));
             }
         }
-        return HostArrays.matrix(g, n, dims.length, DataType.DOUBLE);
+        return g;
+    }
+
+    /** Writes a (n, dims) block into the columns dims of a dense (n, dimension) array. */
+    private void scatter(INDArray part, int n, int[] dims, INDArray target) {
+        Values in = Values.of(Batches.contiguous(part, DataType.DOUBLE));
+        Values out = Values.of(target);
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < dims.length; j++) {
+                out.set(r * dimension + dims[j], in.get(r * dims.length + j));
+            }
+        }
     }
 
     private int rows(INDArray x) {

@@ -1,7 +1,11 @@
 package org.boltzmann4j.bg.flow;
 
 import java.util.random.RandomGenerator;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** The standard normal density N(0, I) on R^d. */
 public record StandardNormal(int dimension) implements Distribution {
@@ -17,27 +21,24 @@ public record StandardNormal(int dimension) implements Distribution {
     @Override
     public INDArray logProb(INDArray x) {
         int n = rows(x);
-        double[] a = HostArrays.read(x);
-        double[] lp = new double[n];
+        Values a = Values.of(Batches.contiguous(x));
+        INDArray lp = Nd4j.createUninitialized(DataType.DOUBLE, n);
+        Values l = Values.of(lp);
         for (int r = 0; r < n; r++) {
             double s = 0;
             for (int j = 0; j < dimension; j++) {
-                double v = a[r * dimension + j];
+                double v = a.get(r * dimension + j);
                 s += v * v;
             }
-            lp[r] = -0.5 * s - 0.5 * dimension * LOG_2PI;
+            l.set(r, -0.5 * s - 0.5 * dimension * LOG_2PI);
         }
-        return HostArrays.vector(lp);
+        return lp;
     }
 
     @Override
     public INDArray gradLogProb(INDArray x) {
-        int n = rows(x);
-        double[] a = HostArrays.read(x);
-        for (int k = 0; k < a.length; k++) {
-            a[k] = -a[k];
-        }
-        return HostArrays.matrix(a, n, dimension, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        rows(x);
+        return Batches.contiguous(x, DataType.DOUBLE).neg();
     }
 
     @Override
@@ -46,7 +47,7 @@ public record StandardNormal(int dimension) implements Distribution {
         for (int k = 0; k < a.length; k++) {
             a[k] = rng.nextGaussian();
         }
-        return HostArrays.matrix(a, n, dimension, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        return Batches.matrix(a, n, dimension, DataType.DOUBLE);
     }
 
     private int rows(INDArray x) {

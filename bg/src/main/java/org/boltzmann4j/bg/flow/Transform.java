@@ -50,12 +50,16 @@ public interface Transform {
 
     /** z -> (x, log|det dx/dz|). */
     default Result forward(INDArray z) {
-        return forwardPass(z).result();
+        Pass p = forwardPass(z);
+        p.release();
+        return p.result();
     }
 
     /** x -> (z, log|det dz/dx|). */
     default Result inverse(INDArray x) {
-        return inversePass(x).result();
+        Pass p = inversePass(x);
+        p.release();
+        return p.result();
     }
 
     /** Parameters by name; a {@link Flow} prefixes the names with the index of each member. */
@@ -104,6 +108,14 @@ public interface Transform {
         default Result result() {
             return new Result(output(), logDet());
         }
+
+        /**
+         * Frees, at once, the intermediate values this pass keeps for {@link #backward} (native
+         * memory), when no more backward calls will be made; output and logDet stay valid, and
+         * backward is then an error. Without it they are freed when the collector finds the pass,
+         * which may be late: a training step makes few Java objects, so collections are rare.
+         */
+        default void release() {}
 
         /** A pass made of its output, its log-det and the function computing its backward. */
         static Pass of(INDArray output, INDArray logDet, Backward backward) {

@@ -1,8 +1,11 @@
 package org.boltzmann4j.bg.flow;
 
 import java.util.random.RandomGenerator;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The uniform density on the torus [-pi, pi)^d, the natural base density of torsions under
@@ -22,23 +25,24 @@ public record UniformCircle(int dimension) implements Distribution {
     @Override
     public INDArray logProb(INDArray x) {
         int n = rows(x);
-        double[] a = HostArrays.read(x);
-        double[] lp = new double[n];
+        Values a = Values.of(Batches.contiguous(x));
+        INDArray lp = Nd4j.createUninitialized(DataType.DOUBLE, n);
+        Values l = Values.of(lp);
         for (int r = 0; r < n; r++) {
             boolean inside = true;
             for (int j = 0; j < dimension; j++) {
-                double v = a[r * dimension + j];
+                double v = a.get(r * dimension + j);
                 inside &= v >= -Math.PI && v <= Math.PI;
             }
-            lp[r] = inside ? -dimension * LOG_2PI : Double.NEGATIVE_INFINITY;
+            l.set(r, inside ? -dimension * LOG_2PI : Double.NEGATIVE_INFINITY);
         }
-        return HostArrays.vector(lp);
+        return lp;
     }
 
     @Override
     public INDArray gradLogProb(INDArray x) {
         int n = rows(x);
-        return HostArrays.matrix(new double[n * dimension], n, dimension, DataType.DOUBLE);
+        return Nd4j.zeros(DataType.DOUBLE, n, dimension);
     }
 
     @Override
@@ -47,7 +51,7 @@ public record UniformCircle(int dimension) implements Distribution {
         for (int k = 0; k < a.length; k++) {
             a[k] = rng.nextDouble(-Math.PI, Math.PI);
         }
-        return HostArrays.matrix(a, n, dimension, DataType.DOUBLE);
+        return Batches.matrix(a, n, dimension, DataType.DOUBLE);
     }
 
     private int rows(INDArray x) {

@@ -2,6 +2,7 @@ package org.boltzmann4j.bg.generator;
 
 import java.util.random.RandomGenerator;
 import org.boltzmann4j.bg.sampling.Proposal;
+import org.boltzmann4j.bg.tensor.Batches;
 
 /** A trained molecular model as the independence proposal of the hybrid sampler: x ~ q with log q(x). */
 public final class FlowProposal implements Proposal {
@@ -19,7 +20,7 @@ public final class FlowProposal implements Proposal {
     @Override
     public Draws draw(int n, RandomGenerator random) {
         var p = BoltzmannGenerator.propose(model.built().base(), model.built().flow(), n, random);
-        return new Draws(p.x().dup('c').data().asDouble(), p.logQ().dup().data().asDouble());
+        return new Draws(Batches.toDoubles(p.x()), Batches.toDoubles(p.logQ()));
     }
 
     @Override

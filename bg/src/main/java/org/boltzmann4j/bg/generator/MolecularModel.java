@@ -11,17 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.boltzmann4j.bg.coordinates.ZMatrix;
 import org.boltzmann4j.bg.energy.Energy;
-import org.boltzmann4j.bg.flow.Parameter;
+import org.boltzmann4j.bg.flow.ParameterArchive;
 import org.boltzmann4j.bg.io.AtomicFile;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.systems.SystemCheck;
 import org.boltzmann4j.bg.io.MolecularFileException;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.io.Topology;
-import org.boltzmann4j.bg.training.TrainingCheckpoint;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -194,7 +192,7 @@ public final class MolecularModel {
         for (int first = 0; first < n; first += chunk) {
             int m = Math.min(chunk, n - first);
             BoltzmannGenerator.Samples s = generator.sample(m, random.split());
-            System.arraycopy(s.x().dup('c').data().asDouble(), 0, x, first * dim, m * dim);
+            System.arraycopy(org.boltzmann4j.bg.tensor.Batches.toDoubles(s.x()), 0, x, first * dim, m * dim);
             System.arraycopy(s.logQ().data().asDouble(), 0, logQ, first, m);
             System.arraycopy(s.energies().data().asDouble(), 0, energies, first, m);
             System.arraycopy(s.logW().data().asDouble(), 0, logW, first, m);
@@ -304,20 +302,12 @@ public final class MolecularModel {
         return model;
     }
 
-    /** Copies the parameters saved in a training checkpoint into the flow, by name and shape. */
+    /**
+     * Copies the parameters saved in a parameter archive (the training checkpoint is one) into the
+     * flow, by name and shape.
+     */
     public void loadParameters(Path checkpoint) throws IOException {
-        TrainingCheckpoint saved = TrainingCheckpoint.read(checkpoint);
-        Map<String, Parameter> parameters = built.flow().namedParameters();
-        if (!saved.parameters().keySet().equals(parameters.keySet()))
-            throw new MolecularFileException(checkpoint, "holds parameters " + saved.parameters().size() + " that do not match the model's "
-                    + parameters.size() + " (another architecture?)");
-        for (var entry : parameters.entrySet()) {
-            INDArray value = saved.parameters().get(entry.getKey());
-            if (!java.util.Arrays.equals(value.shape(), entry.getValue().value().shape()))
-                throw new MolecularFileException(checkpoint, "parameter " + entry.getKey() + " has shape "
-                        + java.util.Arrays.toString(value.shape()) + ", the model " + java.util.Arrays.toString(entry.getValue().value().shape()));
-            entry.getValue().value().assign(value);
-        }
+        ParameterArchive.load(checkpoint, built.flow().namedParameters());
     }
 
     /**

@@ -3,7 +3,6 @@ package org.boltzmann4j.bg.training;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -13,9 +12,10 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Adam optimizer (Kingma and Ba 2015) with optional decoupled weight decay (AdamW, Loshchilov
@@ -67,20 +67,17 @@ public final class Adam {
     private final Map<String, Parameter> parameters;
     private final Map<String, INDArray> firstMoments = new LinkedHashMap<>();
     private final Map<String, INDArray> secondMoments = new LinkedHashMap<>();
-    private final boolean[] dense;
     private long steps;
 
     /** An optimizer of the given parameters, by name (the names key the checkpointed state). */
     public Adam(Map<String, Parameter> parameters, Settings settings) {
         this.settings = java.util.Objects.requireNonNull(settings, "settings");
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
-        this.dense = new boolean[parameters.size()];
-        int i = 0;
         for (Map.Entry<String, Parameter> e : this.parameters.entrySet()) {
+            // parameters are dense (Parameter refuses views), so one in-place update serves all
             INDArray value = e.getValue().value();
-            firstMoments.put(e.getKey(), value.ulike().assign(0));
-            secondMoments.put(e.getKey(), value.ulike().assign(0));
-            dense[i++] = dense(value) && dense(firstMoments.get(e.getKey())) && dense(secondMoments.get(e.getKey()));
+            firstMoments.put(e.getKey(), Nd4j.zeros(value.dataType(), value.shape()));
+            secondMoments.put(e.getKey(), Nd4j.zeros(value.dataType(), value.shape()));
         }
     }
 
@@ -115,23 +112,11 @@ public final class Adam {
         double b2 = settings.beta2();
         double lrT = learningRate * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
         double decay = 1 - learningRate * settings.weightDecay();
-        int i = 0;
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             Parameter p = e.getValue();
             INDArray m = firstMoments.get(e.getKey());
             INDArray v = secondMoments.get(e.getKey());
-            if (dense[i++] && dense(p.grad())) {
-                update(p.value(), p.grad(), m, v, lrT, decay);
-            } else {
-                // a parameter that is a view of a larger array: the same arithmetic in ND4J ops
-                INDArray g = p.grad();
-                m.muli(b1).addi(g.mul(1 - b1));
-                v.muli(b2).addi(g.mul(g).muli(1 - b2));
-                if (settings.weightDecay() > 0) {
-                    p.value().muli(decay);
-                }
-                p.value().subi(m.div(Transforms.sqrt(v, true).addi(settings.epsilon())).muli(lrT));
-            }
+            update(p.value(), p.grad(), m, v, lrT, decay);
         }
         steps++;
     }
@@ -153,7 +138,7 @@ public final class Adam {
         int chunks = (length + CHUNK - 1) / CHUNK;
         java.util.function.IntConsumer body;
         if (value.dataType() == DataType.DOUBLE) {
-            DoubleBuffer x = doubles(value), g = doubles(grad), mm = doubles(m), vv = doubles(v);
+            DoubleBuffer x = Batches.doubles(value), g = Batches.doubles(grad), mm = Batches.doubles(m), vv = Batches.doubles(v);
             body = c -> {
                 for (int k = c * CHUNK, end = Math.min(length, k + CHUNK); k < end; k++) {
                     double gk = g.get(k);
@@ -166,7 +151,7 @@ public final class Adam {
                 }
             };
         } else {
-            FloatBuffer x = floats(value), g = floats(grad), mm = floats(m), vv = floats(v);
+            FloatBuffer x = Batches.floats(value), g = Batches.floats(grad), mm = Batches.floats(m), vv = Batches.floats(v);
             body = c -> {
                 for (int k = c * CHUNK, end = Math.min(length, k + CHUNK); k < end; k++) {
                     double gk = g.get(k);
@@ -187,20 +172,6 @@ public final class Adam {
     }
 
     private static final int CHUNK = 1 << 15;
-
-    /** Row-major at offset 0 of a buffer of exactly its length, so that its memory is its entries. */
-    private static boolean dense(INDArray a) {
-        return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
-                && (a.dataType() == DataType.DOUBLE || a.dataType() == DataType.FLOAT);
-    }
-
-    private static DoubleBuffer doubles(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
-    }
-
-    private static FloatBuffer floats(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
 
     /** The first-moment estimates m by parameter name: live arrays, read them only. */
     public Map<String, INDArray> firstMoments() {

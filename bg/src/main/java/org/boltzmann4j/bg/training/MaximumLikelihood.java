@@ -45,6 +45,7 @@ public final class MaximumLikelihood implements Loss {
         INDArray gradZ = base.gradLogProb(z).muli(-weight / n);
         INDArray gradLogDet = Nd4j.valueArrayOf(new long[] {n}, -weight / n, DataType.DOUBLE);
         pass.backward(Tensors.as(gradZ, flow.dataType()), gradLogDet);
+        pass.release();
         return Report.example(nll);
     }
 

@@ -1,11 +1,12 @@
 package org.boltzmann4j.bg.training;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.boltzmann4j.bg.random.RandomStreams;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Training data cut into a held-out part and shuffled minibatches, all determined by a seed.
@@ -20,6 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * floor(n_train / batchSize) full batches (the few rows left over sit out that epoch, and differ
  * between epochs). So batch k of the run is a function of (seed, k): a resumed run sees the same
  * batches without any saved generator state.
+ *
+ * <p>The data are held once: the array passed in (when it is dense; otherwise one dense copy), not
+ * a copy of it, so the caller must not change it while training. A minibatch is a gather of its
+ * rows into one reused buffer (native row copies, no allocation per step).
  */
 public final class Minibatches {
 
@@ -31,9 +36,10 @@ public final class Minibatches {
     private final int batchesPerEpoch;
     private long cachedEpoch = -1;
     private int[] order;
+    private INDArray buffer;
 
     /**
-     * @param data float64 (n, dim)
+     * @param data float64 (n, dim), held (not copied) when dense
      * @param heldOutFraction in [0, 1)
      */
     public Minibatches(INDArray data, double heldOutFraction, int batchSize, long seed) {
@@ -47,7 +53,7 @@ public final class Minibatches {
         if (!(heldOutFraction >= 0 && heldOutFraction < 1)) {
             throw new IllegalArgumentException("held-out fraction must lie in [0, 1): " + heldOutFraction);
         }
-        this.data = data.dup('c');
+        this.data = Batches.contiguous(data);
         this.batchSize = batchSize;
         this.seed = seed;
         int n = (int) data.size(0);
@@ -101,7 +107,10 @@ public final class Minibatches {
         return data.getRows(train);
     }
 
-    /** The batch of step {@code step} (0, 1, ...), (batchSize, dim). */
+    /**
+     * The batch of step {@code step} (0, 1, ...), (batchSize, dim): a buffer this object reuses, valid
+     * until the next call (dup it to keep it).
+     */
     public INDArray batch(long step) {
         if (step < 0) {
             throw new IllegalArgumentException("negative step " + step);
@@ -116,7 +125,17 @@ public final class Minibatches {
             }
             cachedEpoch = epoch;
         }
-        return data.getRows(Arrays.copyOfRange(order, k * batchSize, (k + 1) * batchSize));
+        int dim = (int) data.size(1);
+        if (buffer == null) {
+            buffer = Batches.uninitialized(DataType.DOUBLE, batchSize, dim);
+        }
+        MemorySegment from = Batches.segment(data);
+        MemorySegment to = Batches.segment(buffer);
+        long rowBytes = (long) dim * Double.BYTES;
+        for (int r = 0; r < batchSize; r++) {
+            MemorySegment.copy(from, order[k * batchSize + r] * rowBytes, to, r * rowBytes, rowBytes);
+        }
+        return buffer;
     }
 
     /** {@code held} rows of 0..n-1 in ascending order: one contiguous block at a random offset in each of k equal stripes. */

@@ -13,8 +13,9 @@ import org.boltzmann4j.bg.generator.BoltzmannGenerator;
 import org.boltzmann4j.bg.generator.MolecularModel;
 import org.boltzmann4j.bg.io.Coordinates;
 import org.boltzmann4j.bg.io.Frames;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains a {@link MolecularModel} against its OpenMM System: by example (maximum likelihood on
@@ -195,7 +196,7 @@ public final class MolecularTraining {
         try (OpenMMEnergy openmm = new OpenMMEnergy(model.systemXml(), platform, Map.of(), threads)) {
             CountingEnergy counted = new CountingEnergy(RegularizedEnergy.of(openmm, plan.energyCutoffKjMol()));
             BoltzmannGenerator generator = model.generator(counted);
-            INDArray x = plan.needsData() ? Nd4j.createFromArray(data.xyz()).reshape('c', data.frames(), 3L * data.atoms()) : null;
+            INDArray x = plan.needsData() ? Batches.matrix(data.xyz(), data.frames(), 3 * data.atoms(), DataType.DOUBLE) : null;
             Trainer trainer = resume ? Trainer.resume(checkpoint, generator, x) : new Trainer(generator, x, plan.config(checkpoint));
             if (listener != null) trainer.addListener(listener);
             Trainer.Progress last = trainer.run();

@@ -87,6 +87,7 @@ public final class ReverseKl implements Loss {
             INDArray gradLogDet = Nd4j.valueArrayOf(new long[] {n}, -weight / n, DataType.DOUBLE);
             pass.backward(Tensors.as(gradX, flow.dataType()), gradLogDet);
         }
+        pass.release();
         return new Report(loss, Double.NaN, loss, Double.NaN, meanU, ess);
     }
 }

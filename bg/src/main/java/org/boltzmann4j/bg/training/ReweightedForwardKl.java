@@ -98,6 +98,7 @@ public final class ReweightedForwardKl implements Loss {
         double loss = -wv.mul(logQBack).sumNumber().doubleValue();
         INDArray gradZ = base.gradLogProb(zBack).muliColumnVector(wv.reshape(n, 1)).muli(-weight);
         pass.backward(Tensors.as(gradZ, flow.dataType()), wv.mul(-weight));
+        pass.release();
         return new Report(loss, Double.NaN, Double.NaN, loss, meanU, ess);
     }
 }

@@ -8,10 +8,15 @@
  * Noé et al. 2019; the {@link org.boltzmann4j.bg.training.Adam} optimizer with learning-rate
  * schedules and global gradient-norm clipping; seeded minibatches with a held-out split; and a
  * {@link org.boltzmann4j.bg.training.Trainer} whose runs resume bit for bit from one checkpoint
- * file ({@link org.boltzmann4j.bg.training.TrainingCheckpoint}).
+ * file ({@link org.boltzmann4j.bg.training.TrainingCheckpoint}, a {@link
+ * org.boltzmann4j.bg.flow.ParameterArchive} with the optimizer state and data split added, so that
+ * a generator loads a model's parameters without importing this package).
  *
  * <p>Losses have hand-written gradients: each pushes dL/d(output) and dL/d(logDet) through a
- * flow's {@code Transform.Pass}, which accumulates dL/dθ into the parameters.
+ * flow's {@code Transform.Pass}, which accumulates dL/dθ into the parameters, and then release
+ * the pass ({@code Transform.Pass.release}) so that its native intermediates are freed at once.
+ * The training data are held once (the caller's array); minibatches are gathered into one reused
+ * buffer.
  *
  * <pre>
  *   BoltzmannGenerator bg = new BoltzmannGenerator(base, flow, energy, kT);

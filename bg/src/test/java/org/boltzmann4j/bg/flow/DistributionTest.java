@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,18 +17,18 @@ class DistributionTest {
 
     @Test
     void standardNormalLogProbIsTheClosedForm() {
-        INDArray x = HostArrays.matrix(new double[] {0, 0, 1, 2, -3, 0.5}, 3, 2, DataType.DOUBLE);
-        double[] lp = HostArrays.read(new StandardNormal(2).logProb(x));
+        INDArray x = Batches.matrix(new double[] {0, 0, 1, 2, -3, 0.5}, 3, 2, DataType.DOUBLE);
+        double[] lp = Batches.toDoubles(new StandardNormal(2).logProb(x));
         assertEquals(-LOG_2PI, lp[0], 1e-14);
         assertEquals(-2.5 - LOG_2PI, lp[1], 1e-14);
         assertEquals(-0.5 * 9.25 - LOG_2PI, lp[2], 1e-14);
-        assertArrayEquals(new double[] {0, 0, -1, -2, 3, -0.5}, HostArrays.read(new StandardNormal(2).gradLogProb(x)), 0.0);
+        assertArrayEquals(new double[] {0, 0, -1, -2, 3, -0.5}, Batches.toDoubles(new StandardNormal(2).gradLogProb(x)), 0.0);
     }
 
     @Test
     void uniformCircleLogProbIsMinusLogTwoPiPerDimension() {
-        INDArray x = HostArrays.matrix(new double[] {0, 1, -Math.PI, Math.PI, 3.2, 0}, 3, 2, DataType.DOUBLE);
-        double[] lp = HostArrays.read(new UniformCircle(2).logProb(x));
+        INDArray x = Batches.matrix(new double[] {0, 1, -Math.PI, Math.PI, 3.2, 0}, 3, 2, DataType.DOUBLE);
+        double[] lp = Batches.toDoubles(new UniformCircle(2).logProb(x));
         assertEquals(-2 * LOG_2PI, lp[0], 1e-14);
         assertEquals(-2 * LOG_2PI, lp[1], 1e-14);
         assertEquals(Double.NEGATIVE_INFINITY, lp[2], "outside [-pi, pi]");
@@ -53,9 +54,9 @@ class DistributionTest {
 
     @Test
     void samplesHaveTheRightMoments() {
-        double[] normal = HostArrays.read(new StandardNormal(3).sample(N, 1));
+        double[] normal = Batches.toDoubles(new StandardNormal(3).sample(N, 1));
         assertMoments(normal, 3, new int[] {0, 1, 2}, 0, 1, 3, "normal");
-        double[] circle = HostArrays.read(new UniformCircle(2).sample(N, 2));
+        double[] circle = Batches.toDoubles(new UniformCircle(2).sample(N, 2));
         for (double v : circle) {
             assertTrue(v >= -Math.PI && v < Math.PI);
         }
@@ -69,7 +70,7 @@ class DistributionTest {
         boolean[] circular = {false, true, false, true, true};
         ProductDistribution p = ProductDistribution.normalAndCircle(circular);
         INDArray x = p.sample(N, 3);
-        double[] a = HostArrays.read(x);
+        double[] a = Batches.toDoubles(x);
         for (int r = 0; r < N; r++) {
             for (int j = 0; j < 5; j++) {
                 if (circular[j]) {
@@ -83,19 +84,19 @@ class DistributionTest {
 
         INDArray few = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4),
                 org.nd4j.linalg.indexing.NDArrayIndex.all());
-        double[] lp = HostArrays.read(p.logProb(few));
-        double[] f = HostArrays.read(few);
+        double[] lp = Batches.toDoubles(p.logProb(few));
+        double[] f = Batches.toDoubles(few);
         for (int r = 0; r < 4; r++) {
             double expected = -0.5 * (f[r * 5] * f[r * 5] + f[r * 5 + 2] * f[r * 5 + 2]) - LOG_2PI - 3 * LOG_2PI;
             assertEquals(expected, lp[r], 1e-12, "log p of row " + r);
         }
-        double[] g = HostArrays.read(p.gradLogProb(few));
+        double[] g = Batches.toDoubles(p.gradLogProb(few));
         for (int r = 0; r < 4; r++) {
             for (int j = 0; j < 5; j++) {
                 assertEquals(circular[j] ? 0 : -f[r * 5 + j], g[r * 5 + j], 0.0);
             }
         }
-        assertArrayEquals(a, HostArrays.read(p.sample(N, 3)), "same seed, same samples");
+        assertArrayEquals(a, Batches.toDoubles(p.sample(N, 3)), "same seed, same samples");
     }
 
     @Test

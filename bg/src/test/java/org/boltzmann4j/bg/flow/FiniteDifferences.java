@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.LUDecomposition;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -46,7 +47,7 @@ final class FiniteDifferences {
             batch[(2 * j + 1) * d + j] -= STEP;
         }
         INDArray out = apply(t, Nd4j.create(batch, new long[] {2L * d, d}, DataType.DOUBLE), forward).output();
-        double[] o = HostArrays.read(out);
+        double[] o = Batches.toDoubles(out);
         double[][] jac = new double[d][d];
         for (int j = 0; j < d; j++) {
             for (int i = 0; i < d; i++) {
@@ -63,8 +64,8 @@ final class FiniteDifferences {
 
     /** L = sum(c * out) + sum(dl * logDet), with outputs measured relative to a reference (wrap-safe). */
     static double loss(Transform.Result r, double[] c, double[] dl, double[] reference, boolean[] circularOut) {
-        double[] o = HostArrays.read(r.output());
-        double[] ld = HostArrays.read(r.logDet());
+        double[] o = Batches.toDoubles(r.output());
+        double[] ld = Batches.toDoubles(r.logDet());
         int d = circularOut.length;
         double s = 0;
         for (int k = 0; k < o.length; k++) {
@@ -94,20 +95,20 @@ final class FiniteDifferences {
             dl[k] = rng.nextGaussian();
         }
         Transform.Pass pass = forward ? t.forwardPass(in) : t.inversePass(in);
-        double[] reference = HostArrays.read(pass.output());
+        double[] reference = Batches.toDoubles(pass.output());
         t.zeroGrad();
-        INDArray gin = pass.backward(HostArrays.matrix(c, n, d, DataType.DOUBLE), HostArrays.vector(dl));
-        double[] g = HostArrays.read(gin);
+        INDArray gin = pass.backward(Batches.matrix(c, n, d, DataType.DOUBLE), Batches.vector(dl));
+        double[] g = Batches.toDoubles(gin);
 
-        double[] x = HostArrays.read(in);
+        double[] x = Batches.toDoubles(in);
         for (int k = 0; k < x.length; k++) {
             double[] xp = x.clone();
             double[] xm = x.clone();
             xp[k] += STEP;
             xm[k] -= STEP;
-            double lp = loss(apply(t, HostArrays.matrix(xp, n, d, DataType.DOUBLE), forward), c, dl, reference,
+            double lp = loss(apply(t, Batches.matrix(xp, n, d, DataType.DOUBLE), forward), c, dl, reference,
                     circularOut);
-            double lm = loss(apply(t, HostArrays.matrix(xm, n, d, DataType.DOUBLE), forward), c, dl, reference,
+            double lm = loss(apply(t, Batches.matrix(xm, n, d, DataType.DOUBLE), forward), c, dl, reference,
                     circularOut);
             double fd = (lp - lm) / (2 * STEP);
             assertClose(fd, g[k], tolerance, "dL/d input[" + k + "] " + (forward ? "forward" : "inverse"));
@@ -120,7 +121,7 @@ final class FiniteDifferences {
             for (int e = 0; e < Math.min(size, entriesPerParameter); e++) {
                 entries.add(size <= entriesPerParameter ? e : rng.nextLong(size));
             }
-            double[] grad = HostArrays.read(p.grad());
+            double[] grad = Batches.toDoubles(p.grad());
             for (long e : entries) {
                 double old = v.getDouble(e);
                 v.putScalar(e, old + STEP);
@@ -146,7 +147,7 @@ final class FiniteDifferences {
     static void perturb(Transform t, double scale, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         for (Parameter p : t.parameters()) {
-            double[] v = HostArrays.read(p.value());
+            double[] v = Batches.toDoubles(p.value());
             for (int k = 0; k < v.length; k++) {
                 v[k] += scale * rng.nextGaussian();
             }
@@ -156,8 +157,8 @@ final class FiniteDifferences {
 
     static void assertArrayClose(INDArray expected, INDArray actual, double tol, String what) {
         assertEquals(expected.length(), actual.length(), what + ": length");
-        double[] e = HostArrays.read(expected);
-        double[] a = HostArrays.read(actual);
+        double[] e = Batches.toDoubles(expected);
+        double[] a = Batches.toDoubles(actual);
         double worst = 0;
         for (int k = 0; k < e.length; k++) {
             worst = Math.max(worst, Math.abs(e[k] - a[k]));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,7 +35,7 @@ class FlowTest {
         for (int k = 0; k < a.length; k++) {
             a[k] = circular[k % d] ? rng.nextDouble(-Math.PI, Math.PI) : rng.nextGaussian();
         }
-        return HostArrays.matrix(a, n, d, DataType.DOUBLE);
+        return Batches.matrix(a, n, d, DataType.DOUBLE);
     }
 
     @Test
@@ -78,17 +79,17 @@ class FlowTest {
         INDArray x = mixedInput(n, circular, 7);
         Transform.Pass a = f.inversePass(x);
         Transform.Pass b = f.inversePass(x);
-        assertArrayEquals(HostArrays.read(a.output()), HostArrays.read(b.output()), "same input, same bits");
+        assertArrayEquals(Batches.toDoubles(a.output()), Batches.toDoubles(b.output()), "same input, same bits");
         INDArray head = x.get(NDArrayIndex.interval(0, 10), NDArrayIndex.all());
         Transform.Result small = f.inverse(head);
         FiniteDifferences.assertArrayClose(small.output(), a.output().get(NDArrayIndex.interval(0, 10),
                 NDArrayIndex.all()), 1e-12, "rows do not depend on the batch");
         f.zeroGrad();
         a.backward(Nd4j.ones(DataType.DOUBLE, n, 8), Nd4j.ones(DataType.DOUBLE, n));
-        double[] g1 = HostArrays.read(f.parameters().get(1).grad());
+        double[] g1 = Batches.toDoubles(f.parameters().get(1).grad());
         f.zeroGrad();
         b.backward(Nd4j.ones(DataType.DOUBLE, n, 8), Nd4j.ones(DataType.DOUBLE, n));
-        assertArrayEquals(g1, HostArrays.read(f.parameters().get(1).grad()), "same gradients");
+        assertArrayEquals(g1, Batches.toDoubles(f.parameters().get(1).grad()), "same gradients");
     }
 
     @Test
@@ -126,7 +127,7 @@ class FlowTest {
                 x[2 * r] = 1.0 + 0.5 * rng.nextGaussian();
                 x[2 * r + 1] = CircularShift.wrap(2.5 + 0.4 * rng.nextGaussian());
             }
-            Transform.Pass pass = flow.inversePass(HostArrays.matrix(x, n, 2, DataType.DOUBLE));
+            Transform.Pass pass = flow.inversePass(Batches.matrix(x, n, 2, DataType.DOUBLE));
             double nll = -(base.logProb(pass.output()).sumNumber().doubleValue()
                     + pass.logDet().sumNumber().doubleValue()) / n;
             if (step == 1) {

@@ -4,16 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 class MlpTest {
 
     private static double loss(Mlp mlp, INDArray in, double[] c) {
-        double[] o = HostArrays.read(mlp.forward(in, (int) in.size(0)).output());
+        double[] o = Batches.toDoubles(mlp.forward(in, (int) in.size(0)).output());
         double s = 0;
         for (int k = 0; k < o.length; k++) {
             s += c[k] * o[k];
@@ -34,21 +35,21 @@ class MlpTest {
         for (int k = 0; k < c.length; k++) {
             c[k] = rng.nextGaussian();
         }
-        INDArray in = HostArrays.matrix(x, 4, 3, DataType.DOUBLE);
-        double[] gin = HostArrays.read(
-                mlp.forward(in, 4).backward(HostArrays.matrix(c, 4, 2, DataType.DOUBLE)));
+        INDArray in = Batches.matrix(x, 4, 3, DataType.DOUBLE);
+        double[] gin = Batches.toDoubles(
+                mlp.forward(in, 4).backward(Batches.matrix(c, 4, 2, DataType.DOUBLE)));
         double h = 1e-6;
         for (int k = 0; k < x.length; k++) {
             double[] xp = x.clone();
             double[] xm = x.clone();
             xp[k] += h;
             xm[k] -= h;
-            double fd = (loss(mlp, HostArrays.matrix(xp, 4, 3, DataType.DOUBLE), c)
-                    - loss(mlp, HostArrays.matrix(xm, 4, 3, DataType.DOUBLE), c)) / (2 * h);
+            double fd = (loss(mlp, Batches.matrix(xp, 4, 3, DataType.DOUBLE), c)
+                    - loss(mlp, Batches.matrix(xm, 4, 3, DataType.DOUBLE), c)) / (2 * h);
             FiniteDifferences.assertClose(fd, gin[k], 1e-7, "input " + k);
         }
         for (Parameter p : mlp.parameters()) {
-            double[] g = HostArrays.read(p.grad());
+            double[] g = Batches.toDoubles(p.grad());
             for (long e = 0; e < p.size(); e++) {
                 double old = p.value().getDouble(e);
                 p.value().putScalar(e, old + h);
@@ -70,12 +71,12 @@ class MlpTest {
         INDArray last = silu.parameters().get(2).value();
         assertEquals(0.0, last.norm2Number().doubleValue(), 0.0, "zero last layer");
         Mlp again = new Mlp(400, new int[] {300}, 2, Mlp.Activation.SILU, true, 1, DataType.DOUBLE);
-        assertArrayEquals(HostArrays.read(silu.parameters().get(0).value()),
-                HostArrays.read(again.parameters().get(0).value()), "same seed, same weights");
+        assertArrayEquals(Batches.toDoubles(silu.parameters().get(0).value()),
+                Batches.toDoubles(again.parameters().get(0).value()), "same seed, same weights");
     }
 
     private static void assertStd(INDArray w, double std) {
-        double[] a = HostArrays.read(w);
+        double[] a = Batches.toDoubles(w);
         double s2 = 0;
         for (double v : a) {
             s2 += v * v / a.length;
@@ -90,6 +91,6 @@ class MlpTest {
         mlp.parameters().forEach(p -> p.value().addi(0.5));
         Mlp.Pass pass = mlp.forward(null, 3);
         assertArrayEquals(new long[] {3, 2}, pass.output().shape());
-        assertEquals(null, pass.backward(HostArrays.matrix(new double[6], 3, 2, DataType.DOUBLE)));
+        assertEquals(null, pass.backward(Batches.matrix(new double[6], 3, 2, DataType.DOUBLE)));
     }
 }

@@ -3,6 +3,7 @@ package org.boltzmann4j.bg.flow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.boltzmann4j.bg.tensor.Batches;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,7 +13,7 @@ class RationalQuadraticSplineTest {
     private static final boolean[] MIXED = {false, true, false, true};
 
     private static INDArray column(double[] values) {
-        return HostArrays.matrix(values, values.length, 1, DataType.DOUBLE);
+        return Batches.matrix(values, values.length, 1, DataType.DOUBLE);
     }
 
     /** A 1-D circular spline without conditioning dimensions, far from the identity. */
@@ -47,11 +48,11 @@ class RationalQuadraticSplineTest {
                 .builder(CouplingMask.of(new int[] {1}, flat), 5).bound(2.0).bins(6).hidden(8).build();
         FiniteDifferences.perturb(c, 1.0, 5);
         double[] in = {0.3, -2.0001, -1.0, 2.5, 0.7, -7.0, 4.0, 1e6, 0.1, -1.5, -0.4, 1.99};
-        INDArray x = HostArrays.matrix(in, 6, 2, DataType.DOUBLE);
+        INDArray x = Batches.matrix(in, 6, 2, DataType.DOUBLE);
         for (boolean forward : new boolean[] {true, false}) {
             Transform.Result r = forward ? c.forward(x) : c.inverse(x);
-            double[] out = HostArrays.read(r.output());
-            double[] ld = HostArrays.read(r.logDet());
+            double[] out = Batches.toDoubles(r.output());
+            double[] ld = Batches.toDoubles(r.logDet());
             for (int row = 0; row < 6; row++) {
                 double u = in[2 * row + 1];
                 if (Math.abs(u) > 2.0) {
@@ -74,7 +75,7 @@ class RationalQuadraticSplineTest {
             grid[i] = -Math.PI + 2 * Math.PI * i / m;
         }
         Transform.Result r = c.forward(column(grid));
-        double[] y = HostArrays.read(r.output());
+        double[] y = Batches.toDoubles(r.output());
         assertEquals(-Math.PI, y[0], 1e-14, "the seam is fixed");
         for (int i = 0; i < m; i++) {
             assertTrue(y[i] >= -Math.PI && y[i] < Math.PI, "output " + y[i] + " in [-pi, pi)");
@@ -94,7 +95,7 @@ class RationalQuadraticSplineTest {
 
     /** |log f'(pi - eps) - log f'(-pi + eps)|; O(eps) when the derivative is continuous across the seam. */
     private static double seamJump(Transform c, double[] left, double[] right) {
-        double[] ld = HostArrays.read(c.forward(HostArrays.matrix(concat(left, right), 2, left.length, DataType.DOUBLE))
+        double[] ld = Batches.toDoubles(c.forward(Batches.matrix(concat(left, right), 2, left.length, DataType.DOUBLE))
                 .logDet());
         return Math.abs(ld[0] - ld[1]);
     }
@@ -114,7 +115,7 @@ class RationalQuadraticSplineTest {
             double[] epss = {1e-6, 1e-8};
             for (int e = 0; e < 2; e++) {
                 double eps = epss[e];
-                double[] y = HostArrays.read(c.forward(column(new double[] {Math.PI - eps, -Math.PI + eps})).output());
+                double[] y = Batches.toDoubles(c.forward(column(new double[] {Math.PI - eps, -Math.PI + eps})).output());
                 assertTrue(y[0] < Math.PI && y[1] > -Math.PI, "near the seam on the correct sides");
                 // secant slopes towards the seam from both sides: (pi - f(pi - eps)) / eps, (f(-pi + eps) + pi) / eps
                 gap[e] = Math.abs((Math.PI - y[0]) / eps - (y[1] + Math.PI) / eps);
@@ -125,7 +126,7 @@ class RationalQuadraticSplineTest {
             // a kink at the seam would leave both differences finite as eps -> 0; smoothness makes them O(eps)
             assertTrue(gap[1] <= 0.05 * gap[0] + 1e-6, "slopes converge across the seam: " + gap[0] + " -> " + gap[1]);
             assertTrue(jump[1] <= 0.05 * jump[0] + 1e-8, "log f' converges across the seam: " + jump[0] + " -> " + jump[1]);
-            double[] y = HostArrays.read(c.forward(column(new double[] {Math.PI, -Math.PI})).output());
+            double[] y = Batches.toDoubles(c.forward(column(new double[] {Math.PI, -Math.PI})).output());
             assertEquals(-Math.PI, y[0], 0.0, "pi wraps to -pi");
             assertEquals(-Math.PI, y[1], 0.0, "-pi is fixed");
         }
@@ -135,7 +136,7 @@ class RationalQuadraticSplineTest {
     void circularInputsAreTakenModuloTwoPi() {
         RationalQuadraticSplineCoupling c = circle(31);
         double[] in = {0.5, 0.5 + 2 * Math.PI, 0.5 - 4 * Math.PI, -3.0, -3.0 + 2 * Math.PI};
-        double[] y = HostArrays.read(c.forward(column(in)).output());
+        double[] y = Batches.toDoubles(c.forward(column(in)).output());
         assertEquals(y[0], y[1], 1e-12);
         assertEquals(y[0], y[2], 1e-12);
         assertEquals(y[3], y[4], 1e-12);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.boltzmann4j.bg.tensor.Batches;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -65,7 +66,7 @@ class TransformContractTest {
             for (int k = 0; k < a.length; k++) {
                 a[k] = circularIn[k % d] ? rng.nextDouble(-Math.PI + 0.3, Math.PI - 0.3) : 1.5 * rng.nextGaussian();
             }
-            return HostArrays.matrix(a, N, d, DataType.DOUBLE);
+            return Batches.matrix(a, N, d, DataType.DOUBLE);
         }
 
         @Override
@@ -169,8 +170,8 @@ class TransformContractTest {
             boolean[] inFlags = forwardFirst ? c.circularIn() : c.circularOut();
             Transform.Result there = forwardFirst ? t.forward(in) : t.inverse(in);
             Transform.Result back = forwardFirst ? t.inverse(there.output()) : t.forward(there.output());
-            double[] a = HostArrays.read(in);
-            double[] b = HostArrays.read(back.output());
+            double[] a = Batches.toDoubles(in);
+            double[] b = Batches.toDoubles(back.output());
             int d = t.dimension();
             for (int k = 0; k < a.length; k++) {
                 assertEquals(0, FiniteDifferences.diff(b[k], a[k], inFlags[k % d]), 1e-10,
@@ -188,7 +189,7 @@ class TransformContractTest {
         Transform t = c.build();
         for (boolean forward : new boolean[] {true, false}) {
             INDArray in = forward ? c.input(200) : c.dataInput(t, 300);
-            double[] ld = HostArrays.read((forward ? t.forward(in) : t.inverse(in)).logDet());
+            double[] ld = Batches.toDoubles((forward ? t.forward(in) : t.inverse(in)).logDet());
             for (int r = 0; r < N; r++) {
                 boolean[] outFlags = forward ? c.circularOut() : c.circularIn();
                 double[][] jac = FiniteDifferences.jacobian(t, in, r, forward, outFlags);
@@ -256,8 +257,8 @@ class TransformContractTest {
             assertEquals(DataType.FLOAT, b.output().dataType(), where + " output type");
             assertEquals(DataType.DOUBLE, b.logDet().dataType(), where + " logDet type");
             boolean[] flags = forward ? c.circularOut() : c.circularIn();
-            close(HostArrays.read(a.output()), HostArrays.read(b.output().castTo(DataType.DOUBLE)), flags, 2e-5, where + " output");
-            close(HostArrays.read(a.logDet()), HostArrays.read(b.logDet()), null, 2e-5, where + " logDet");
+            close(Batches.toDoubles(a.output()), Batches.toDoubles(b.output().castTo(DataType.DOUBLE)), flags, 2e-5, where + " output");
+            close(Batches.toDoubles(a.logDet()), Batches.toDoubles(b.logDet()), null, 2e-5, where + " logDet");
             SplittableRandom rng = new SplittableRandom(forward ? 61 : 62);
             int d = (int) a.output().size(1);
             double[] g = new double[N * d], gl = new double[N];
@@ -265,13 +266,13 @@ class TransformContractTest {
             for (int k = 0; k < N; k++) gl[k] = rng.nextGaussian();
             t64.zeroGrad();
             t32.zeroGrad();
-            INDArray gradOut = HostArrays.matrix(g, N, d, DataType.DOUBLE);
+            INDArray gradOut = Batches.matrix(g, N, d, DataType.DOUBLE);
             INDArray gradLogDet = Nd4j.create(gl, new long[] {N}, DataType.DOUBLE);
-            double[] ga = HostArrays.read(a.backward(gradOut, gradLogDet));
-            double[] gb = HostArrays.read(b.backward(gradOut.castTo(DataType.FLOAT), gradLogDet).castTo(DataType.DOUBLE));
+            double[] ga = Batches.toDoubles(a.backward(gradOut, gradLogDet));
+            double[] gb = Batches.toDoubles(b.backward(gradOut.castTo(DataType.FLOAT), gradLogDet).castTo(DataType.DOUBLE));
             close(ga, gb, null, 1e-4, where + " dL/d(input)");
             for (int i = 0; i < p64.size(); i++) {
-                close(HostArrays.read(p64.get(i).grad()), HostArrays.read(p32.get(i).grad().castTo(DataType.DOUBLE)), null, 1e-4,
+                close(Batches.toDoubles(p64.get(i).grad()), Batches.toDoubles(p32.get(i).grad().castTo(DataType.DOUBLE)), null, 1e-4,
                         where + " dL/d" + p64.get(i).name());
             }
         }
