@@ -145,7 +145,24 @@ public final class Context implements EnergyEvaluator {
     @Override
     public void evaluate(double[] x, int n, double[] e, double[] f) {
         EnergyEvaluator.checkBatch(numParticles, x, n, e, f);
-        evaluate(MemorySegment.ofArray(x), 0, n, MemorySegment.ofArray(e), f == null ? null : MemorySegment.ofArray(f));
+        evaluate(x, 0, n, e, f);
+    }
+
+    /**
+     * Configurations [first, first + n) of Java arrays, staged through this context's native
+     * memory. A path of its own rather than heap segments over the arrays: those are three
+     * allocations per call, which a caller evaluating one configuration at a time (MD analysis,
+     * MCMC) pays millions of times.
+     */
+    synchronized void evaluate(double[] x, int first, int n, double[] e, double[] f) {
+        MemorySegment h = handle();
+        if (n == 0) return;
+        ensureCapacity(n);
+        int stride = numParticles * 3;
+        MemorySegment.copy(x, first * stride, positions, D, 0, n * stride);
+        NativeLibrary.check(b4j_context_evaluate(h, n, positions, energies, f == null ? MemorySegment.NULL : forces, B4J_ALL_GROUPS()));
+        MemorySegment.copy(energies, D, 0, e, first, n);
+        if (f != null) MemorySegment.copy(forces, D, 0, f, first * stride, n * stride);
     }
 
     @Override
@@ -159,17 +176,18 @@ public final class Context implements EnergyEvaluator {
      * batch): native segments in place, heap segments (Java arrays) through the staging memory.
      */
     synchronized void evaluate(MemorySegment x, int first, int n, MemorySegment e, MemorySegment f) {
+        MemorySegment h = handle();
         if (n == 0) return;
         long stride = numParticles * 3L * Double.BYTES;
         long xAt = first * stride, xBytes = n * stride, eAt = first * (long) Double.BYTES, eBytes = n * (long) Double.BYTES;
         if (x.isNative() && e.isNative() && (f == null || f.isNative())) {
-            NativeLibrary.check(b4j_context_evaluate(handle(), n, x.asSlice(xAt, xBytes), e.asSlice(eAt, eBytes),
+            NativeLibrary.check(b4j_context_evaluate(h, n, x.asSlice(xAt, xBytes), e.asSlice(eAt, eBytes),
                     f == null ? MemorySegment.NULL : f.asSlice(xAt, xBytes), B4J_ALL_GROUPS()));
             return;
         }
         ensureCapacity(n);
         MemorySegment.copy(x, xAt, positions, 0, xBytes);
-        NativeLibrary.check(b4j_context_evaluate(handle(), n, positions, energies, f == null ? MemorySegment.NULL : forces, B4J_ALL_GROUPS()));
+        NativeLibrary.check(b4j_context_evaluate(h, n, positions, energies, f == null ? MemorySegment.NULL : forces, B4J_ALL_GROUPS()));
         MemorySegment.copy(energies, 0, e, eAt, eBytes);
         if (f != null) MemorySegment.copy(forces, 0, f, xAt, xBytes);
     }
