@@ -99,6 +99,8 @@ public final class MolecularModel {
         boolean internal = architecture.coordinates().equals("internal");
         if (internal && topology.bondCount() == 0)
             throw new IllegalArgumentException(source + " has no bonds: internal coordinates need them (use --coordinates cartesian for toy systems)");
+        // before the normalisation is fitted to the data (the constructor asks again, for loaded models)
+        if (internal) SystemCheck.require(SystemCheck.Method.INTERNAL_COORDINATES, SystemCheck.features(systemXml), name);
         if (data != null && data.atoms() != atoms)
             throw new IllegalArgumentException("the data have " + data.atoms() + " atoms per frame, " + source + " has " + atoms);
         ZMatrix zMatrix = internal ? zMatrixOf(topology) : null;

@@ -112,7 +112,13 @@ public final class HybridSampler {
         for (int c = 0; c < s.chains(); c++) {
             Integrator integrator = s.local() == LocalMove.HMC ? Integrator.verlet(s.dtPs())
                     : Integrator.langevinMiddle(s.temperatureK(), s.frictionPerPs(), s.dtPs(), Chain.integratorSeed(s.seed(), c));
-            chains.add(new Chain(c, s, masses, new Context(system, s.platform(), s.properties(), integrator)));
+            Context context = new Context(system, s.platform(), s.properties(), integrator);
+            try {
+                chains.add(new Chain(c, s, masses, context));
+            } catch (RuntimeException e) { // e.g. HMC refusing a constrained System: the chain never owned its Context
+                context.close();
+                throw e;
+            }
         }
         int atoms = masses.length;
         if (resume) {
