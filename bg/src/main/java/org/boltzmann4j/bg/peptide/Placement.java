@@ -1,5 +1,7 @@
 package org.boltzmann4j.bg.peptide;
 
+import org.boltzmann4j.bg.coordinates.DihedralAngle;
+
 /**
  * Places one atom from three others by bond length, angle and dihedral (the NeRF construction of
  * Parsons et al., J. Comput. Chem. 26, 1063 (2005)). coordinates/Nerf does the same for batches
@@ -65,21 +67,9 @@ final class Placement {
         return Math.atan2(Math.sqrt(cx * cx + cy * cy + cz * cz), dot);
     }
 
-    /** Dihedral i-j-k-l, radians in (-pi, pi]. */
+    /** Dihedral i-j-k-l of atoms (not offsets), radians in (-pi, pi]: the project's one formula. */
     static double dihedral(double[] xyz, int i, int j, int k, int l) {
-        double b0x = xyz[3 * i] - xyz[3 * j], b0y = xyz[3 * i + 1] - xyz[3 * j + 1], b0z = xyz[3 * i + 2] - xyz[3 * j + 2];
-        double b1x = xyz[3 * k] - xyz[3 * j], b1y = xyz[3 * k + 1] - xyz[3 * j + 1], b1z = xyz[3 * k + 2] - xyz[3 * j + 2];
-        double b2x = xyz[3 * l] - xyz[3 * k], b2y = xyz[3 * l + 1] - xyz[3 * k + 1], b2z = xyz[3 * l + 2] - xyz[3 * k + 2];
-        double lb = Math.sqrt(b1x * b1x + b1y * b1y + b1z * b1z);
-        b1x /= lb; b1y /= lb; b1z /= lb;
-        double d0 = b0x * b1x + b0y * b1y + b0z * b1z;
-        double vx = b0x - d0 * b1x, vy = b0y - d0 * b1y, vz = b0z - d0 * b1z;
-        double d2 = b2x * b1x + b2y * b1y + b2z * b1z;
-        double wx = b2x - d2 * b1x, wy = b2y - d2 * b1y, wz = b2z - d2 * b1z;
-        double x = vx * wx + vy * wy + vz * wz;
-        double cx = b1y * vz - b1z * vy, cy = b1z * vx - b1x * vz, cz = b1x * vy - b1y * vx;
-        double y = cx * wx + cy * wy + cz * wz;
-        return Math.atan2(y, x);
+        return DihedralAngle.of(xyz, 3 * i, 3 * j, 3 * k, 3 * l);
     }
 
     /** ((a - x) x (b - x)) . (c - x): positive when a, b, c turn counter-clockwise seen from outside. */
