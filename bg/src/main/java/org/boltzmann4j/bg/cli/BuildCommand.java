@@ -10,6 +10,7 @@ import org.boltzmann4j.bg.forcefield.Solvent;
 import org.boltzmann4j.bg.io.AtomicFile;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.peptide.BuildOptions;
+import org.boltzmann4j.bg.peptide.BuiltPeptide;
 import org.boltzmann4j.bg.peptide.ParameterizedPeptide;
 import org.boltzmann4j.bg.peptide.PeptideBuilder;
 import org.boltzmann4j.bg.peptide.PeptideGeometry;
@@ -61,6 +62,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--cutoff-nm", paramLabel = "NM", description = "Cutoff for cutoff-nonperiodic (default ${DEFAULT-VALUE}, the TBG datasets' setting).")
     double cutoffNm = 2.0;
 
+    @Option(names = "--keep-atom-order", description = "With --pdb: a complete structure (every hydrogen present) is parameterised in its own atom order and names,"
+            + " so that the System fits trajectories already made for that PDB (without it, atoms are renamed and reordered as the templates have them).")
+    boolean keepAtomOrder;
+
     @Option(names = "--minimize", description = "Run OpenMM's local energy minimizer on the built System (Reference platform, tolerance 10 kJ/mol/nm) and write the minimized structure.")
     boolean minimize;
 
@@ -95,6 +100,7 @@ final class BuildCommand implements Callable<Integer> {
             } else if (termini != null || phiPsi != null) {
                 throw new IllegalArgumentException("--termini and --phi-psi apply to --sequence, not to --pdb");
             }
+            if (keepAtomOrder && input.pdb == null) throw new IllegalArgumentException("--keep-atom-order applies to --pdb, not to --sequence");
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
@@ -105,7 +111,10 @@ final class BuildCommand implements Callable<Integer> {
             built = PeptideBuilder.build(sequence, options, ff, systemOptions);
         } else {
             Pdb.Structure structure = Pdb.read(input.pdb);
-            built = PeptideBuilder.complete(structure.topology(), structure.frames().frame(0), options, input.pdb.toString(),
+            built = keepAtomOrder
+                    ? new ParameterizedPeptide(new BuiltPeptide(structure.topology(), structure.frames().frame(0), List.of()),
+                            ff.createSystem(structure.topology(), systemOptions))
+                    : PeptideBuilder.complete(structure.topology(), structure.frames().frame(0), options, input.pdb.toString(),
                     ff, systemOptions);
         }
         if (minimize) built = PeptideBuilder.minimize(built, 10);
