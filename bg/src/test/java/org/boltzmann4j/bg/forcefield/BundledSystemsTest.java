@@ -16,9 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The bundled systems (made by OpenMM Python's createSystem in scripts/make-systems.py) against
- * ours for the same PDB: energies and forces on perturbed configurations equal to 1e-9 relative
- * on the Reference platform.
+ * The bundled systems are made by {@code bg build --pdb NAME.pdb --keep-atom-order}
+ * (scripts/make-bundled-systems): the committed XML must be exactly what our createSystem writes
+ * for the bundled PDB now, and (as when they were OpenMM Python's output) give the same energies
+ * and forces on perturbed configurations; OpenMMPythonReferenceTest compares the same structures
+ * with OpenMM Python's createSystem.
  */
 class BundledSystemsTest {
 
@@ -32,7 +34,8 @@ class BundledSystemsTest {
         }
         ForceField ff = ForceField.load(List.of("amber99sbildn.xml"));
         ParameterizedSystem ours = ff.createSystem(pdb.topology(),
-                ForceField.Options.defaults().withSolvent(solvent).withRemoveCMMotion(false));
+                ForceField.Options.defaults().withSolvent(solvent).withRemoveCMMotion(false).withCutoffNm(2.0)); // bg build's defaults
+        assertEquals(ours.systemXml(), bundled.systemXml(), name + ".xml is not what bg build --keep-atom-order writes: run scripts/make-bundled-systems");
         double[] x0 = pdb.frames().frame(0);
         int n = x0.length;
         int frames = 4;
