@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The bundled systems are made by {@code bg build --pdb NAME.pdb --keep-atom-order}
  * (scripts/make-bundled-systems): the committed XML must be exactly what our createSystem writes
- * for the bundled PDB now, and (as when they were OpenMM Python's output) give the same energies
- * and forces on perturbed configurations; OpenMMPythonReferenceTest compares the same structures
- * with OpenMM Python's createSystem.
+ * for the bundled PDB now, and give the energies and forces on perturbed configurations of the
+ * XMLs OpenMM Python's createSystem made for the same PDBs (scripts/make-systems.py; kept under
+ * test resources openmm-python-systems/).
  */
 class BundledSystemsTest {
 
@@ -48,7 +48,11 @@ class BundledSystemsTest {
         }
         double[] e1 = new double[frames], f1 = new double[frames * n];
         double[] e2 = new double[frames], f2 = new double[frames * n];
-        try (OpenMMSystem a = OpenMMSystem.fromXml(bundled.systemXml()); OpenMMSystem b = OpenMMSystem.fromXml(ours.systemXml());
+        String python;
+        try (InputStream in = BundledSystemsTest.class.getResourceAsStream("/org/boltzmann4j/bg/forcefield/openmm-python-systems/" + name + ".xml")) {
+            python = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        try (OpenMMSystem a = OpenMMSystem.fromXml(python); OpenMMSystem b = OpenMMSystem.fromXml(ours.systemXml());
              Context ca = Context.forEnergies(a, "Reference", Map.of()); Context cb = Context.forEnergies(b, "Reference", Map.of())) {
             assertEquals(a.forces().size(), b.forces().size(), "forces: " + a.forces() + " vs " + b.forces());
             ca.evaluate(x, frames, e1, f1);
