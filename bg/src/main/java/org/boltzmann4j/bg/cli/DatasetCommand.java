@@ -35,6 +35,21 @@ final class DatasetCommand implements Runnable {
 
     private static final Pattern LOCAL = Pattern.compile("local(\\[(\\d+|\\*)(,\\d+)?\\])?");
 
+    /**
+     * The engine job of {@code --engine} (default local[N], N = cores) and {@code --max-failures},
+     * with what the executors need from this process: the native library and OpenMM's environment.
+     */
+    static DatasetEngine.Job job(String engine, int maxFailures) {
+        String master = engine != null ? engine : "local[" + Runtime.getRuntime().availableProcessors() + "]";
+        if (!LOCAL.matcher(master).matches() && !master.startsWith("spark://") && !master.equals("yarn") && !master.startsWith("k8s://"))
+            throw new Main.UsageException("--engine must be local[N], spark://HOST:PORT, yarn or k8s://HOST:PORT, got " + master);
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String v : List.of("LD_LIBRARY_PATH", "OPENMM_PLUGIN_DIR", "OMP_WAIT_POLICY")) {
+            if (System.getenv(v) != null) env.put(v, System.getenv(v));
+        }
+        return new DatasetEngine.Job(master, maxFailures, System.getProperty("boltzmann4j.native"), env, BgLauncher.current());
+    }
+
     @Command(name = "md", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"For each sequence: bg build, minimise, equilibrate and Langevin MD into OUT/SEQ/{structure.pdb, system.xml,",
                     "topology.json, trajectory.dcd, energies.npy, log.csv, DONE.json}; OUT/dataset.json records the settings, sequences,",
@@ -113,17 +128,11 @@ final class DatasetCommand implements Runnable {
             if (maxFailures < 1) throw new Main.UsageException("--max-failures must be >= 1, got " + maxFailures);
             if (checkpointEverySeconds < 0) throw new Main.UsageException("--checkpoint-every-s must be >= 0, got " + checkpointEverySeconds);
             if (emit != null && !emit.equals("slurm")) throw new Main.UsageException("--emit must be slurm, got " + emit);
-            String master = engine != null ? engine : "local[" + Runtime.getRuntime().availableProcessors() + "]";
-            if (!LOCAL.matcher(master).matches() && !master.startsWith("spark://") && !master.equals("yarn") && !master.startsWith("k8s://"))
-                throw new Main.UsageException("--engine must be local[N], spark://HOST:PORT, yarn or k8s://HOST:PORT, got " + master);
+            DatasetEngine.Job job = job(engine, maxFailures);
+            String master = job.master();
             DatasetEngine dataEngine = emit == null ? DatasetEngine.load() : null;
-            BgLauncher launcher = BgLauncher.current();
-            String nativeLibrary = System.getProperty("boltzmann4j.native");
-            Map<String, String> env = new LinkedHashMap<>();
-            for (String v : List.of("LD_LIBRARY_PATH", "OPENMM_PLUGIN_DIR", "OMP_WAIT_POLICY")) {
-                if (System.getenv(v) != null) env.put(v, System.getenv(v));
-            }
-            DatasetEngine.Job job = new DatasetEngine.Job(master, maxFailures, nativeLibrary, env, launcher);
+            BgLauncher launcher = job.launcher();
+            String nativeLibrary = job.nativeLibrary();
             if (dataEngine != null) dataEngine.check(job);
             Dataset dataset;
             try {
@@ -280,19 +289,13 @@ final class DatasetCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (maxFailures < 1) throw new Main.UsageException("--max-failures must be >= 1, got " + maxFailures);
-            String master = engine != null ? engine : "local[" + Runtime.getRuntime().availableProcessors() + "]";
-            if (!LOCAL.matcher(master).matches() && !master.startsWith("spark://") && !master.equals("yarn") && !master.startsWith("k8s://"))
-                throw new Main.UsageException("--engine must be local[N], spark://HOST:PORT, yarn or k8s://HOST:PORT, got " + master);
+            DatasetEngine.Job job = job(engine, maxFailures);
+            String master = job.master();
             for (Path p : shards) if (!Files.isRegularFile(p)) throw new java.nio.file.NoSuchFileException(p.toString(), null, "no such sample file");
             DatasetEngine dataEngine = DatasetEngine.load();
             var molecular = org.boltzmann4j.bg.systems.MolecularSystem.resolve(system);
             List<org.boltzmann4j.bg.dataset.ShardScoring> work = new ArrayList<>();
             for (Path p : shards) work.add(new org.boltzmann4j.bg.dataset.ShardScoring(molecular.name(), molecular.systemXml(), p.toAbsolutePath().toString(), platform));
-            Map<String, String> env = new LinkedHashMap<>();
-            for (String v : List.of("LD_LIBRARY_PATH", "OPENMM_PLUGIN_DIR", "OMP_WAIT_POLICY")) {
-                if (System.getenv(v) != null) env.put(v, System.getenv(v));
-            }
-            DatasetEngine.Job job = new DatasetEngine.Job(master, maxFailures, System.getProperty("boltzmann4j.native"), env, BgLauncher.current());
             dataEngine.check(job);
             long t0 = System.nanoTime();
             var results = dataEngine.score(job, work);
