@@ -44,6 +44,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * which is the carbonyl carbon's name everywhere else). Positions count residues in topology order, caps
  * included: ACE-ALA-NME is 0, 1, 2 and the zwitterion AK is 0, 1. Histidine in any protonation (HIE, HID,
  * HIP) is amino acid HIS; its protonation shows in its atoms (HD1, HE2).
+ *
+ * <p>The field's 400 zwitterionic dipeptides (HIS as HIE) give 55 types: C CA CB CD CD1 CD2 CE CE1 CE2
+ * CE3 CG CG1 CG2 CH2 CZ CZ2 CZ3 H HA HB HD HD1 HD2 HE HE1 HE2 HE3 HG HG1 HG2 HH HH1 HH2 HZ HZ2 HZ3 N ND1
+ * ND2 NE NE1 NE2 NH1 NH2 NZ O OD OD1 OE OE1 OG OG1 OH SD SG (AtomVocabularyTest builds them); caps add
+ * CH3 and HH3. The TBG paper reports 54 with its own naming rules.
  */
 public final class AtomVocabulary {
 

@@ -236,15 +236,14 @@ class AtomVocabularyTest {
      */
     @Test
     void theFourHundredDipeptides() {
-        List<Topology> all = new ArrayList<>();
-        long seed = 1;
+        List<String> sequences = new ArrayList<>();
         for (char x : ONE_LETTER.toCharArray()) {
-            for (char y : ONE_LETTER.toCharArray()) {
-                Topology t = TestPeptides.build("" + x + y, seed++).topology();
-                assertTypesAreEquivalentLeaves("" + x + y, t);
-                all.add(t);
-            }
+            for (char y : ONE_LETTER.toCharArray()) sequences.add("" + x + y);
         }
+        // the builder is thread-safe; each dipeptide has its own seed
+        List<Topology> all = java.util.stream.IntStream.range(0, sequences.size()).parallel()
+                .mapToObj(i -> TestPeptides.build(sequences.get(i), i + 1).topology()).toList();
+        for (int i = 0; i < all.size(); i++) assertTypesAreEquivalentLeaves(sequences.get(i), all.get(i));
         AtomVocabulary v = AtomVocabulary.covering(all);
         System.out.println("400 dipeptides: " + v.types().size() + " types " + v.types());
         assertEquals(2, v.positions());
