@@ -30,9 +30,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * GLU OE1/OE2 -> OE). Swapping two such atoms is a symmetry of the molecular graph with identical
  * parameters, so the energy is invariant and the flow may be too. Nothing else is merged, because the flow
  * is invariant under every permutation of atoms with identical features: merging LEU's CD1/CD2, the ring
- * atoms CD1/CD2 of PHE, or ARG's NH1/NH2 (the brief's example) without also tying their hydrogens to them
- * would make the flow give a swapped heavy atom, sitting among the other one's hydrogens, the same density
- * as the real molecule, so mass would go to configurations with a wrong bond graph. Ring hydrogens (HD1,
+ * atoms CD1/CD2 of PHE, or ARG's NH1/NH2 without also tying their hydrogens to them would make the flow
+ * give a swapped heavy atom, sitting among the other one's hydrogens, the same density as the real
+ * molecule, so mass would go to configurations with a wrong bond graph. Ring hydrogens (HD1,
  * HE1, HZ2 ...) sit on different atoms and keep their names.
  *
  * <p>Termini and caps. Zwitterionic termini follow the same rule: the N terminus's H1/H2/H3 (PRO: H2/H3),
@@ -229,7 +229,10 @@ public final class AtomVocabulary {
         return out.toArray(new int[0][]);
     }
 
-    /** The vocabulary as JSON, for the model folder. */
+    /**
+     * The vocabulary as JSON, for the model folder: {"types": [sorted atom types], "positions": P,
+     * "amino_acids": [the fixed list], "width": types + P + 22}.
+     */
     public ObjectNode toJson() {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         ArrayNode t = json.putArray("types");
