@@ -16,7 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * atom-major.
  *
  * <p>The density is not defined off the subspace, so {@link #logProb} and {@link #gradLogProb}
- * refuse a row whose per-axis mean is not 0 (to 1e-8 of the row's size) rather than project it:
+ * refuse a row whose per-axis mean is not 0 (to 1e-8 of the row's size, 1e-5 for float32 rows) rather
+ * than project it:
  * projecting would silently score a different configuration, and a non-centred row reaching the
  * prior means a caller forgot to centre its data ({@link #removeMean}) or a field that is not
  * mean-free moved the centre, both bugs worth an error. Samples are exactly mean-free: 3N
@@ -25,8 +26,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class MeanFreeNormal implements Distribution {
 
-    /** The largest per-axis mean accepted, relative to sigma + the row's largest |coordinate|. */
+    /**
+     * The largest per-axis mean accepted, relative to sigma + the row's largest |coordinate|: far above
+     * the rounding a mean-free field leaves after an ODE solve in float64, far below any real offset.
+     */
     static final double MEAN_TOLERANCE = 1e-8;
+
+    /** The same for float32 rows, whose rounding alone leaves means of ~1e-7 of their size. */
+    static final double MEAN_TOLERANCE_FLOAT32 = 1e-5;
 
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
@@ -153,6 +160,7 @@ public final class MeanFreeNormal implements Distribution {
         }
         Values a = Values.of(Batches.contiguous(x));
         int n = (int) x.size(0);
+        double tolerance = x.dataType() == DataType.FLOAT ? MEAN_TOLERANCE_FLOAT32 : MEAN_TOLERANCE;
         for (int r = 0; r < n; r++) {
             double largest = 0;
             double[] mean = new double[3];
@@ -161,7 +169,7 @@ public final class MeanFreeNormal implements Distribution {
                 mean[j % 3] += v / atoms;
                 largest = Math.max(largest, Math.abs(v));
             }
-            double limit = MEAN_TOLERANCE * (sigma + largest);
+            double limit = tolerance * (sigma + largest);
             if (!(Math.abs(mean[0]) <= limit && Math.abs(mean[1]) <= limit && Math.abs(mean[2]) <= limit)) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "MeanFreeNormal.%s: row %d has the "
                         + "per-axis mean (%.3g, %.3g, %.3g) over its %d atoms, not 0: the density lives on "
