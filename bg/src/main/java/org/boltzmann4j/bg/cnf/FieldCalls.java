@@ -89,7 +89,9 @@ final class FieldCalls {
         if (v.size(0) != rows) {
             throw new IllegalStateException(solver + ": the field returned " + v.size(0) + " rows for " + rows);
         }
-        INDArray dense = Batches.contiguous(v);
+        // the solvers reuse their stage buffer: a field that hands back (a view of) its input would see its
+        // velocity overwritten by the next stage, so such a result is copied once
+        INDArray dense = v == x || v.data() == x.data() ? v.dup('c') : Batches.contiguous(v);
         return new Velocity(dense, rows * columns == 0 ? DoubleBuffer.allocate(0) : Batches.doubles(dense));
     }
 

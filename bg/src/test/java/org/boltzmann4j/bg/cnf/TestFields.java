@@ -236,21 +236,32 @@ final class TestFields {
         final double[][] means;
         final double[][] sds;
 
+        // per-row scratch: the tests call a field from one thread
+        private final double[] scratchW;
+        private final double[][] scratchV;
+        private final double[][] scratchG;
+        private final double[][] scratchB;
+
         GaussianMixture(double[] weights, double[][] means, double[][] sds) {
             super(means[0].length);
             this.weights = weights;
             this.means = means;
             this.sds = sds;
+            int k = weights.length;
+            scratchW = new double[k];
+            scratchV = new double[k][dimension];
+            scratchG = new double[k][dimension];
+            scratchB = new double[k][dimension];
         }
 
         @Override
         double row(double[] x, double t, double[] v, boolean divergence) {
             int k = weights.length;
             int d = dimension;
-            double[] logW = new double[k];
-            double[][] vk = new double[k][d];
-            double[][] gk = new double[k][d];
-            double[][] bk = new double[k][d];
+            double[] logW = scratchW;
+            double[][] vk = scratchV;
+            double[][] gk = scratchG;
+            double[][] bk = scratchB;
             double max = Double.NEGATIVE_INFINITY;
             for (int m = 0; m < k; m++) {
                 double lw = Math.log(weights[m]);

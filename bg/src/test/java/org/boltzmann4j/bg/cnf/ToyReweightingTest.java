@@ -3,16 +3,16 @@ package org.boltzmann4j.bg.cnf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.boltzmann4j.bg.analysis.KishEss;
 import org.boltzmann4j.bg.energy.DoubleWell2D;
 import org.boltzmann4j.bg.flow.Distribution;
-import org.boltzmann4j.bg.flow.Transform;
+import org.boltzmann4j.bg.generator.BoltzmannGenerator;
 import org.boltzmann4j.bg.tensor.Batches;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A CNF as a Boltzmann generator on the double well of Noe et al. 2019 (U = x1^4 - 6 x1^2 + x1 +
@@ -52,7 +52,7 @@ class ToyReweightingTest {
         final double barrier;
 
         Marginal() {
-            int m = 800_000;
+            int m = 200_000;
             double lo = -4;
             double h = 8.0 / m;
             double[] cdf = new double[m + 1];
@@ -143,22 +143,22 @@ class ToyReweightingTest {
         Distribution prior = Distribution.standardNormal(2);
         double tol = 1e-6;
         ContinuousFlow flow = new ContinuousFlow(field, new DormandPrince(tol, tol), 1, 2);
-        INDArray z = prior.sample(N, new SplittableRandom(2026));
-        Transform.Result r = flow.forward(z);
+        // the CNF is one more Transform: the generator samples, scores and weights it as it does any flow
+        BoltzmannGenerator bg = new BoltzmannGenerator(prior, flow, WELL, 1.0);
+        BoltzmannGenerator.Samples s = bg.sample(N, 2026L);
         OdeSolver.Solution work = flow.lastSolution();
-        double[] x = Batches.toDoubles(r.output());
-        double[] logP = Batches.toDoubles(prior.logProb(z));
-        double[] logDet = Batches.toDoubles(r.logDet());
-        double[] u = Batches.toDoubles(WELL.evaluate(r.output(), false).energies());
-        double[] logW = new double[N];
+        double[] x = Batches.toDoubles(s.x());
+        double[] logQ = Batches.toDoubles(s.logQ());
+        double[] logW = Batches.toDoubles(s.logW());
+        double[] logP = Batches.toDoubles(prior.logProb(s.z()));
+        double[] u = Batches.toDoubles(s.energies());
         double[] logWNoDivergence = new double[N];
         double[] x1 = new double[N];
         double[] x2sq = new double[N];
         double[] right = new double[N];
+        double[] bound = new double[N];
         double worstLogQ = 0;
         for (int i = 0; i < N; i++) {
-            double logQ = logP[i] - logDet[i];
-            logW[i] = -u[i] - logQ;
             logWNoDivergence[i] = -u[i] - logP[i];
             x1[i] = x[2 * i];
             x2sq[i] = x[2 * i + 1] * x[2 * i + 1];
@@ -172,13 +172,23 @@ class ToyReweightingTest {
             p = new double[] {x[2 * i], x[2 * i + 1] + h};
             m = new double[] {x[2 * i], x[2 * i + 1] - h};
             double g1 = (field.logDensity(p, 0) - field.logDensity(m, 0)) / (2 * h);
+            double logDet = logP[i] - logQ[i];
             double largest = Math.max(1, Math.max(Math.abs(x[2 * i]), Math.max(Math.abs(x[2 * i + 1]),
-                    Math.abs(logDet[i]))));
-            double bound = work.acceptedSteps() * (tol + tol * largest) * Math.sqrt(3) * (Math.hypot(g0, g1) + 1);
-            double gap = Math.abs(logQ - field.logDensity(x, 2 * i));
-            worstLogQ = Math.max(worstLogQ, gap / bound);
-            assertTrue(gap <= bound, "sample " + i + ": log q " + logQ + " against the mixture's "
-                    + field.logDensity(x, 2 * i) + ", bound " + bound);
+                    Math.abs(logDet))));
+            bound[i] = work.acceptedSteps() * (tol + tol * largest) * Math.sqrt(3) * (Math.hypot(g0, g1) + 1);
+            double gap = Math.abs(logQ[i] - field.logDensity(x, 2 * i));
+            worstLogQ = Math.max(worstLogQ, gap / bound[i]);
+            assertTrue(gap <= bound[i], "sample " + i + ": log q " + logQ[i] + " against the mixture's "
+                    + field.logDensity(x, 2 * i) + ", bound " + bound[i]);
+        }
+        // scoring the first samples backward (what bg tbg score does) gives the log q they were drawn with,
+        // within the sum of both directions' allowances
+        int scored = 500;
+        double[] back = Batches.toDoubles(bg.logQ(s.x().get(NDArrayIndex.interval(0, scored), NDArrayIndex.all()).dup()));
+        double worstBack = 0;
+        for (int i = 0; i < scored; i++) {
+            worstBack = Math.max(worstBack, Math.abs(back[i] - logQ[i]) / (2 * bound[i]));
+            assertEquals(logQ[i], back[i], 2 * bound[i], "sample " + i + " scored backward");
         }
         double ess = KishEss.normalized(logW);
         double[] chi = chiSquare(exact, x1, logW);
@@ -187,10 +197,10 @@ class ToyReweightingTest {
         double[] pRightWrong = reweighted(logWNoDivergence, right);
         double[] second = reweighted(logW, x2sq);
         System.out.printf("toy CNF: %s, %d steps (%d rejected), %d evaluations; log q vs mixture worst gap / bound "
-                + "%.3g; ESS %.3f; chi2 over %d equal-probability bins %.2f (largest |z| %.2f), without the divergence "
+                + "%.3g (scored backward %.3g); ESS %.3f; chi2 over %d equal-probability bins %.2f (largest |z| %.2f), without the divergence "
                 + "%.1f; p(right well) %.5f +- %.5f (exact %.5f; without the divergence %.5f); E[x2^2] %.4f +- "
                 + "%.4f (exact 1)%n", flow.solver().describe(), work.acceptedSteps(), work.rejectedSteps(),
-                work.functionEvaluations(), worstLogQ, ess, BINS, chi[0], chi[1], chiWrong[0], pRight[0], pRight[1],
+                work.functionEvaluations(), worstLogQ, worstBack, ess, BINS, chi[0], chi[1], chiWrong[0], pRight[0], pRight[1],
                 exact.rightWell, pRightWrong[0], second[0], second[1]);
 
         // chi-square with BINS - 1 = 9 degrees of freedom (the bins sum to 1): 27.9 is its 0.999 quantile
