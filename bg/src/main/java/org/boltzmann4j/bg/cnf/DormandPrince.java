@@ -142,6 +142,7 @@ public final class DormandPrince implements OdeSolver {
         final double[] lNew;
         final FieldCalls.Velocity[] k = new FieldCalls.Velocity[7];
         final double[][] dk;
+        int firstNonFinite = -1;
 
         Integration(FieldCalls calls, INDArray x0) {
             this.calls = calls;
@@ -162,6 +163,10 @@ public final class DormandPrince implements OdeSolver {
             double span = Math.abs(t1 - t0);
             k[0] = calls.evaluate(y, t0, dk[0]);
             double h = Math.min(initialStep(t0, direction), span);
+            if (!(h > 0)) {
+                throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                        "%s: the field or the start is not finite at t = %g%s", describe(), t0, nonFiniteRow()));
+            }
             double t = t0;
             int accepted = 0;
             int rejected = 0;
@@ -179,7 +184,7 @@ public final class DormandPrince implements OdeSolver {
                 if (hStep <= 4 * Math.ulp(Math.max(Math.abs(t), Math.abs(t1)))) {
                     throw new IllegalStateException(String.format(java.util.Locale.ROOT,
                             "%s: the step size fell to %.3g at t = %g (from %g to %g): the field is not finite or "
-                                    + "too stiff there", describe(), hStep, t, t0, t1));
+                                    + "too stiff there%s", describe(), hStep, t, t0, t1, nonFiniteRow()));
                 }
                 double error = step(t, direction * hStep);
                 if (error <= 1) {
@@ -308,9 +313,25 @@ public final class DormandPrince implements OdeSolver {
                 }
                 double err = Math.sqrt(s2 / components);
                 // NaN stays NaN (a rejection), never lost to max()
+                if (Double.isNaN(err) && firstNonFinite < 0) {
+                    firstNonFinite = r;
+                }
                 worst = Double.isNaN(err) || Double.isNaN(worst) ? Double.NaN : Math.max(worst, err);
             }
             return worst;
+        }
+
+        /** Names the first row whose error or first velocity was not finite, if any. */
+        private String nonFiniteRow() {
+            if (firstNonFinite < 0) {
+                DoubleBuffer f0 = k[0].values();
+                for (int i = 0; i < size && firstNonFinite < 0; i++) {
+                    if (!Double.isFinite(f0.get(i))) {
+                        firstNonFinite = i / d;
+                    }
+                }
+            }
+            return firstNonFinite < 0 ? "" : " (first non-finite row: " + firstNonFinite + ")";
         }
 
         /** The step's end becomes the state; its last stage is the next step's first (FSAL). */

@@ -184,6 +184,12 @@ class OdeSolverTest {
         IllegalStateException nan = assertThrows(IllegalStateException.class,
                 () -> new DormandPrince(1e-6, 1e-6).solve(blowsUp, x0, 0, 1, true));
         assertTrue(nan.getMessage().contains("not finite"), nan.getMessage());
+        // a non-finite start row fails at once, named, instead of shrinking steps to nothing
+        INDArray bad = Batches.matrix(new double[] {0.5, 0.5, 0.5, 0.5, 0.5, Double.NaN, 0.5, 0.5}, 2, D,
+                DataType.DOUBLE);
+        IllegalStateException badRow = assertThrows(IllegalStateException.class,
+                () -> new DormandPrince(1e-6, 1e-6).solve(f, bad, T0, T1, true));
+        assertTrue(badRow.getMessage().contains("row: 1"), badRow.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new DormandPrince(0, 1e-4));
         assertThrows(IllegalArgumentException.class, () -> new DormandPrince(1e-4, -1));
         assertEquals("dopri5 atol=1e-4 rtol=1e-5", new DormandPrince(1e-4, 1e-5).describe());
