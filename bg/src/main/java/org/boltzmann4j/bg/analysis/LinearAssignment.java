@@ -10,7 +10,8 @@ import java.util.Arrays;
  * <p>The shortest-augmenting-path Hungarian algorithm with dual potentials (Kuhn-Munkres in the
  * form of Jonker and Volgenant, 1987): rows are added one at a time, each by a Dijkstra-like
  * search over reduced costs cost[i][j] - u[i] - v[j] &gt;= 0 that ends at a free column, then the
- * path is flipped. O(n^3) time, O(n) memory besides the matrix; n = 2000 takes seconds.
+ * path is flipped, after Jonker and Volgenant's column reduction has assigned the rows that are
+ * some column's cheapest. O(n^3) time, O(n) memory besides the matrix.
  */
 public final class LinearAssignment {
 
@@ -40,19 +41,32 @@ public final class LinearAssignment {
         // 1-based with a virtual column 0 that holds the row being added (the classic formulation)
         double[] u = new double[n + 1], v = new double[n + 1], minv = new double[n + 1];
         int[] rowOfColumn = new int[n + 1], way = new int[n + 1];
-        boolean[] used = new boolean[n + 1];
+        boolean[] assigned = new boolean[n + 1];
+        // column reduction (Jonker-Volgenant's start): v_j = min_i cost_ij keeps every reduced cost >= 0, and each
+        // column's cheapest row, if still free, takes it at reduced cost 0; only the other rows need a search
+        for (int j = 1; j <= n; j++) {
+            int best = 1;
+            for (int i = 2; i <= n; i++) if (cost[(i - 1) * n + j - 1] < cost[(best - 1) * n + j - 1]) best = i;
+            v[j] = cost[(best - 1) * n + j - 1];
+            if (!assigned[best]) {
+                assigned[best] = true;
+                rowOfColumn[j] = best;
+            }
+        }
+        int[] free = new int[n], usedColumns = new int[n + 1];
         for (int i = 1; i <= n; i++) {
+            if (assigned[i]) continue;
             rowOfColumn[0] = i;
-            int j0 = 0;
+            int j0 = 0, freeCount = n, usedCount = 0;
+            for (int j = 1; j <= n; j++) free[j - 1] = j;
             Arrays.fill(minv, Double.POSITIVE_INFINITY);
-            Arrays.fill(used, false);
             do {
-                used[j0] = true;
+                usedColumns[usedCount++] = j0;
                 int i0 = rowOfColumn[j0], row = (i0 - 1) * n - 1;
                 double delta = Double.POSITIVE_INFINITY, ui = u[i0];
-                int j1 = 0;
-                for (int j = 1; j <= n; j++) {
-                    if (used[j]) continue;
+                int k1 = -1;
+                for (int k = 0; k < freeCount; k++) { // the columns not yet reached, kept in a dense list
+                    int j = free[k];
                     double reduced = cost[row + j] - ui - v[j];
                     if (reduced < minv[j]) {
                         minv[j] = reduced;
@@ -60,18 +74,17 @@ public final class LinearAssignment {
                     }
                     if (minv[j] < delta) {
                         delta = minv[j];
-                        j1 = j;
+                        k1 = k;
                     }
                 }
-                for (int j = 0; j <= n; j++) {
-                    if (used[j]) {
-                        u[rowOfColumn[j]] += delta;
-                        v[j] -= delta;
-                    } else {
-                        minv[j] -= delta;
-                    }
+                for (int k = 0; k < usedCount; k++) {
+                    int j = usedColumns[k];
+                    u[rowOfColumn[j]] += delta;
+                    v[j] -= delta;
                 }
-                j0 = j1;
+                for (int k = 0; k < freeCount; k++) minv[free[k]] -= delta;
+                j0 = free[k1];
+                free[k1] = free[--freeCount];
             } while (rowOfColumn[j0] != 0);
             do { // flip the augmenting path
                 int j1 = way[j0];
