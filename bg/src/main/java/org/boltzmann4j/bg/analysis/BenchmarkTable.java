@@ -53,7 +53,7 @@ public final class BenchmarkTable {
             if (out == null) throw new IllegalArgumentException("--out is required");
             if (title == null) throw new IllegalArgumentException("--title is required");
             if (rows.isEmpty()) throw new IllegalArgumentException("at least one --row is required");
-            budget = Map.copyOf(budget);
+            budget = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(budget)); // in the order given
             rows = List.copyOf(rows);
         }
     }
