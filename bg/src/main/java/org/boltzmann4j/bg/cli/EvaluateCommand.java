@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
                 "TBG samples (bg tbg sample): no --model; SAMPLES/structure.pdb and SAMPLES/system.xml, --temperature,",
                 "and optionally --reference-log-q (from bg tbg score) for the NLL."})
 final class EvaluateCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--model", paramLabel = "DIR", description = "Model folder written by bg train (gives system, structure, temperature and the NLL).")
     Path model;
 
@@ -112,7 +114,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 logQ, seed, torusSubsample));
         report.write(out);
         var m = report.metrics();
-        for (var warning : m.path("warnings")) System.err.println("warning: " + warning.asText());
+        var err = spec.commandLine().getErr(); // stderr, or what an embedding caller gave Main.execute
+        for (var warning : m.path("warnings")) err.println("warning: " + warning.asText());
+        err.flush();
         System.out.printf("ESS %.4f of %d samples (%.4f with the top 0.2%% of log weights removed), NLL %s, energy W1 %.2f W2 %.2f kJ/mol, "
                         + "torus W2 %.3f rad, KL phi %.4f psi %.4f%n", m.path("ess").asDouble(), m.path("n_samples").asInt(),
                 m.path("ess_normalized_top0.2pct_removed").asDouble(Double.NaN),
