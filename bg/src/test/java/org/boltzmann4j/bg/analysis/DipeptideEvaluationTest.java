@@ -174,4 +174,31 @@ class DipeptideEvaluationTest {
         assertTrue(warnings.stream().anyMatch(w -> w.startsWith("ALA1-GLY2, state phi > 0: the samples cover a state the reference never visits")),
                 warnings.toString());
     }
+
+    @Test
+    void longerPeptidesAreEvaluatedPerResidue() {
+        // a free tripeptide: only its middle residue has both torsions, so it is per residue, not the dipeptide form
+        List<BackboneDihedrals.PhiPsi> free = BackboneDihedrals.pairs(PeptideBuilder.build(Sequence.parse("AAA", Termini.ZWITTERION),
+                BuildOptions.defaults()).topology());
+        assertEquals(1, free.size());
+        assertTrue(free.getFirst().sameResidue());
+        assertEquals("ALA2", free.getFirst().residue());
+        // capped ALA-ALA: one entry per residue in residues, the first one at the top level
+        List<BuiltPeptide> reference = new ArrayList<>(), samples = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            reference.add(PeptideBuilder.build(Sequence.parse("AA", Termini.CAPPED), BuildOptions.defaults().withSeed(100 + i)));
+            samples.add(PeptideBuilder.build(Sequence.parse("AA", Termini.CAPPED), BuildOptions.defaults().withSeed(200 + i)));
+        }
+        double[] e = new double[30];
+        var in = new GeneratorEvaluation.Inputs(reference.getFirst().topology(), 300, frames(samples), new double[30], e, frames(reference), e, null, 1)
+                .withTorusSubsample(30);
+        JsonNode m = GeneratorEvaluation.evaluate(in).metrics();
+        List<String> labels = new ArrayList<>();
+        m.path("residues").forEach(r -> labels.add(r.path("residue").asText()));
+        assertEquals(List.of("ALA2", "ALA3"), labels);
+        assertEquals(m.path("residue").asText(), labels.getFirst());
+        assertEquals(m.path("torus_w2_raw_rad"), m.path("residues").get(0).path("torus_w2_raw_rad"));
+        assertTrue(m.path("residues").get(1).path("torus_w2_raw_rad").asDouble() > 0);
+        assertTrue(m.path("backbone_convention").asText().startsWith("per residue"));
+    }
 }
