@@ -203,6 +203,43 @@ class BoltzmannGeneratorIT {
     }
 
     @Test
+    void evaluateTakesSamplesWithoutAModelAsTbgSamplesComeAndWarns() throws Exception {
+        // a samples folder as bg tbg sample writes it: the four files plus structure.pdb and system.xml
+        Path samples = dir.resolve("tbg-like"), withModel = dir.resolve("tbg-like-model-report"), without = dir.resolve("tbg-like-report");
+        assertEquals(0, Cli.bg("sample", "--model", model.toString(), "--n", "150", "--seed", "11", "--out", samples.toString()).code());
+        Cli.Run noStructure = Cli.bg("evaluate", "--samples", samples.toString(), "--reference", data.toString(), "--temperature", "300",
+                "--out", without.toString());
+        assertEquals(1, noStructure.code());
+        assertEquals(1, noStructure.lines().size(), noStructure.err());
+        assertTrue(noStructure.err().contains("structure.pdb and system.xml"), noStructure.err());
+        Files.copy(model.resolve("structure.pdb"), samples.resolve("structure.pdb"));
+        Files.copy(model.resolve("system.xml"), samples.resolve("system.xml"));
+        Cli.Run noTemperature = Cli.bg("evaluate", "--samples", samples.toString(), "--reference", data.toString(), "--out", without.toString());
+        assertEquals(2, noTemperature.code());
+        assertTrue(noTemperature.err().contains("--temperature is required without --model"), noTemperature.err());
+
+        Cli.Run a = Cli.bg("evaluate", "--model", model.toString(), "--samples", samples.toString(), "--reference", data.toString(),
+                "--torus-w2-samples", "100", "--out", withModel.toString());
+        Cli.Run b = Cli.bg("evaluate", "--samples", samples.toString(), "--reference", data.toString(), "--temperature", "300",
+                "--torus-w2-samples", "100", "--out", without.toString());
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        JsonNode ma = JSON.readTree(withModel.resolve("metrics.json").toFile()), mb = JSON.readTree(without.resolve("metrics.json").toFile());
+        // the same numbers from the samples folder's own structure and system, except the NLL, which needs the model
+        assertTrue(mb.path("nll_nats").isNull());
+        assertTrue(ma.path("nll_nats").isNumber());
+        for (String key : List.of("ess", "ess_normalized_top0.2pct_removed", "energy_w1_kjmol", "energy_w2_kjmol", "energy_w2_raw_kjmol", "torus_w2_rad",
+                "torus_w2_raw_rad", "phi_kl", "psi_kl", "residue", "phi_atoms", "warnings"))
+            assertEquals(ma.path(key), mb.path(key), key);
+        assertEquals(100, mb.path("torus_w2_subsample").asInt());
+        // 150 samples of a 40-step flow have far fewer than 100 effective ones: said in metrics.json and on stderr
+        double effective = mb.path("ess_effective_samples").asDouble();
+        assertTrue(effective < 100, "ESS " + effective);
+        assertTrue(mb.path("warnings").get(0).asText().startsWith("only "), mb.path("warnings").toString());
+        assertTrue(b.err().contains("warning: only "), b.err());
+    }
+
+    @Test
     void aRealNvpModelTrainsSamplesAndSaysSoInModelJson() throws Exception {
         Path m = dir.resolve("realnvp"), samples = dir.resolve("realnvp-samples");
         Cli.Run train = Cli.bg("train", "--system", "aldp-implicit", "--data", data.toString(), "--preset", "quick", "--transformer", "realnvp",

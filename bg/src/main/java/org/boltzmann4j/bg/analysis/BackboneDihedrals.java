@@ -18,14 +18,31 @@ import org.boltzmann4j.bg.io.Topology;
  * means no phi or psi there. Proline's N is bonded to its own CD as well; only the C of another
  * residue counts, so its phi is found as usual.
  *
+ * <p>A free dipeptide (NH3+-X-Y-COO-) has no residue with both; {@link #pairs} then pairs the
+ * torsions about its peptide bond (the TBG convention).
+ *
  * <p>Names are {@code phi_<residue>} and {@code psi_<residue>} with the residue as name and
  * number ({@code phi_ALA2}), prefixed by the chain ({@code phi_A:ALA2}) when the topology has
  * more than one chain.
  */
 public final class BackboneDihedrals {
 
-    /** The phi and psi of one residue. */
-    public record PhiPsi(String residue, Dihedral phi, Dihedral psi) {}
+    /**
+     * The phi and psi of one residue, or of a free dipeptide's peptide bond (see {@link #pairs}),
+     * labelled {@code residue} ("ALA2", or "ALA1-GLN2" for the dipeptide form).
+     */
+    public record PhiPsi(String residue, Dihedral phi, Dihedral psi) {
+        /** True when phi and psi turn about the same CA (per residue); false for the dipeptide form. */
+        public boolean sameResidue() {
+            return phi.k() == psi.j();
+        }
+
+        /** The definition used, in words, for reports. */
+        public String convention() {
+            return sameResidue() ? "per residue: phi = C(i-1)-N(i)-CA(i)-C(i), psi = N(i)-CA(i)-C(i)-N(i+1)"
+                    : "dipeptide X-Y: phi = C(1)-N(2)-CA(2)-C(2), psi = N(1)-CA(1)-C(1)-N(2) (the TBG papers' convention)";
+        }
+    }
 
     private BackboneDihedrals() {}
 
@@ -43,12 +60,30 @@ public final class BackboneDihedrals {
         return List.copyOf(out);
     }
 
-    /** The residues that have both a phi and a psi, in order (one for alanine dipeptide). */
+    /**
+     * The residues that have both a phi and a psi, in order (one for alanine dipeptide, ACE-ALA-NME).
+     *
+     * <p>When no residue has both, as in a free (zwitterionic) dipeptide X-Y, whose X has no phi
+     * (its N is NH3+) and Y no psi (its C is COO-), the backbone is the pair of torsions about each
+     * peptide bond instead: phi = C(1)-N(2)-CA(2)-C(2), the phi of Y, and psi = N(1)-CA(1)-C(1)-N(2),
+     * the psi of X, as the transferable-BG papers define (phi, psi) of their dipeptides; labelled
+     * "X1-Y2" with both residues ({@link PhiPsi#sameResidue()} false).
+     */
     public static List<PhiPsi> pairs(Topology topology) {
+        List<Found> found = search(topology);
         List<PhiPsi> out = new ArrayList<>();
-        for (Found f : search(topology)) {
+        for (Found f : found) {
             if (f.phi != null && f.psi != null) {
                 out.add(new PhiPsi(f.label, f.phi, f.psi));
+            }
+        }
+        if (!out.isEmpty()) return List.copyOf(out);
+        for (Found first : found) {
+            if (first.psi == null) continue;
+            for (Found second : found) { // the phi whose N is the N that ends first's psi: the same peptide bond
+                if (second.phi != null && second.phi.j() == first.psi.l() && second.phi.i() == first.psi.k()) {
+                    out.add(new PhiPsi(first.label + "-" + second.label, second.phi, first.psi));
+                }
             }
         }
         return List.copyOf(out);

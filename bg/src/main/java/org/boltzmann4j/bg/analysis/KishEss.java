@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * of nats neither overflow nor vanish. Nothing is filtered or clipped (some published ESS values
  * drop the largest weights first; these do not). A log-weight of -infinity (a configuration of
  * infinite energy) is a weight of zero and still counts in N. NaN and +infinity have no meaning as
- * weights and are rejected.
+ * weights and are rejected. {@link #normalizedTopRemoved} is the clipped variant, for comparison
+ * with published figures only, and named so.
  */
 public final class KishEss {
 
@@ -50,6 +51,31 @@ public final class KishEss {
             s2 += w * w;
         }
         return s1 * s1 / s2;
+    }
+
+    /** The share of the largest log-weights some published ESS figures drop first (TBG, ECNF++, TarFlow): 0.2 %. */
+    public static final double PUBLISHED_TOP_FRACTION = 0.002;
+
+    /** How many of n samples {@link #normalizedTopRemoved} drops: ceil(fraction n), so at least one whenever fraction &gt; 0. */
+    public static int topRemovedCount(int n, double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) throw new IllegalArgumentException("fraction of weights to remove must be in [0, 1), got " + fraction);
+        return (int) Math.ceil(fraction * n - 1e-9); // 0.002 * 1000 is 2.0000000000000004 in floating point
+    }
+
+    /**
+     * The normalised ESS after the {@link #topRemovedCount} largest log-weights are removed: the
+     * Kish ESS of the remaining n - k weights divided by n - k. This is the clipped figure the
+     * literature often reports; it is always at least as flattering as {@link #normalized}, and
+     * is to be labelled as such wherever it is shown. NaN when nothing would remain.
+     */
+    public static double normalizedTopRemoved(double[] logW, double fraction) {
+        int n = logW.length;
+        int k = topRemovedCount(n, fraction);
+        if (n - k < 1) return Double.NaN;
+        max(logW); // rejects NaN and +infinity
+        double[] sorted = logW.clone();
+        java.util.Arrays.sort(sorted);
+        return effectiveSampleSize(java.util.Arrays.copyOf(sorted, n - k)) / (n - k);
     }
 
     /**

@@ -165,6 +165,18 @@ public final class Plots {
         return png(chart);
     }
 
+    /** Curves with a marker at every point (a measured quantity against a run's size or index), y from 0. */
+    public static byte[] points(String title, String xLabel, String yLabel, List<Series> series) {
+        XYChart chart = chart(title, xLabel, yLabel, series);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setMarkerSize(7);
+        for (int i = 0; i < series.size(); i++) {
+            Color colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
+            chart.getSeriesMap().get(series.get(i).name()).setMarker(SeriesMarkers.CIRCLE).setMarkerColor(colour).setLineColor(colour);
+        }
+        return png(chart);
+    }
+
     private static XYChart chart(String title, String xLabel, String yLabel, List<Series> series) {
         if (series.isEmpty()) {
             throw new IllegalArgumentException("a plot needs at least one series");

@@ -8,10 +8,15 @@
  * dF between them with bootstrap intervals, and core-set transition counts
  * ({@link org.boltzmann4j.bg.analysis.PhiStates}); integrated autocorrelation times with Sokal's
  * window ({@link org.boltzmann4j.bg.analysis.AutocorrelationTime}); the metrics for comparing two
- * sample sets, KL of dihedral histograms and Wasserstein-1 of energies
- * ({@link org.boltzmann4j.bg.analysis.DistributionMetrics}); PNG plots
- * ({@link org.boltzmann4j.bg.analysis.Plots}); and the whole report behind {@code bg analyze}
- * ({@link org.boltzmann4j.bg.analysis.BackboneAnalysis}).
+ * sample sets, KL of dihedral histograms and Wasserstein-1 and -2 of energies
+ * ({@link org.boltzmann4j.bg.analysis.DistributionMetrics}), the torus Wasserstein-2 of (phi, psi)
+ * by exact assignment ({@link org.boltzmann4j.bg.analysis.TorusWasserstein},
+ * {@link org.boltzmann4j.bg.analysis.LinearAssignment}); PNG plots
+ * ({@link org.boltzmann4j.bg.analysis.Plots}); the whole report behind {@code bg analyze}
+ * ({@link org.boltzmann4j.bg.analysis.BackboneAnalysis}) and behind {@code bg evaluate}
+ * ({@link org.boltzmann4j.bg.analysis.GeneratorEvaluation}, with its
+ * {@link org.boltzmann4j.bg.analysis.EvaluationWarnings}); and the table of the generator
+ * benchmarks ({@link org.boltzmann4j.bg.analysis.BenchmarkTable}).
  *
  * <p>Conventions: angles in radians on (-pi, pi] (degrees only on plots and in CSV/JSON keys
  * that say deg); free energies in kT unless a name says kjmol; weights are non-negative and of

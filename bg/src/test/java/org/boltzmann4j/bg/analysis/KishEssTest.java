@@ -77,4 +77,29 @@ class KishEssTest {
         assertEquals(0.75, w[1], 1e-15);
         assertThrows(IllegalArgumentException.class, () -> KishEss.reweightedMean(new double[2], new double[3]));
     }
+
+    @Test
+    void theTopFractionRemovedVariantDropsTheLargestLogWeights() {
+        // 1000 weights: 998 equal to 1 and two of e^10: 0.2 % removes exactly the two heavy ones
+        double[] logW = new double[1000];
+        logW[17] = 10;
+        logW[503] = 10;
+        assertEquals(2, KishEss.topRemovedCount(1000, KishEss.PUBLISHED_TOP_FRACTION));
+        assertEquals(1.0, KishEss.normalizedTopRemoved(logW, KishEss.PUBLISHED_TOP_FRACTION), 1e-15);
+        double w = Math.exp(10), s1 = 998 + 2 * w, s2 = 998 + 2 * w * w;
+        assertEquals(s1 * s1 / s2 / 1000, KishEss.normalized(logW), 1e-15); // the unclipped one sees them
+        // ceil: 10 samples still lose one (the largest), leaving 9 of which the ESS is taken
+        double[] few = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        assertEquals(1, KishEss.topRemovedCount(10, KishEss.PUBLISHED_TOP_FRACTION));
+        double a = 0, b = 0;
+        for (int i = 0; i < 9; i++) {
+            a += Math.exp(i - 8);
+            b += Math.exp(2 * (i - 8));
+        }
+        assertEquals(a * a / b / 9, KishEss.normalizedTopRemoved(few, KishEss.PUBLISHED_TOP_FRACTION), 1e-14);
+        assertEquals(0, KishEss.topRemovedCount(10, 0));
+        assertTrue(Double.isNaN(KishEss.normalizedTopRemoved(new double[] {0}, 0.5)));
+        assertThrows(IllegalArgumentException.class, () -> KishEss.normalizedTopRemoved(new double[] {0, Double.NaN}, 0.002));
+        assertThrows(IllegalArgumentException.class, () -> KishEss.topRemovedCount(10, 1));
+    }
 }
