@@ -5,6 +5,7 @@ import java.util.stream.IntStream;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
+import org.boltzmann4j.bg.analysis.LinearAssignment;
 import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Rotation and permutation alternate: the rotation is optimal for the current permutation (Kabsch), the
  * permutation optimal for the current rotation (an assignment problem per group, solved exactly by the
- * Hungarian method), so the squared distance never grows; it stops when the permutation no longer changes
+ * Hungarian method of analysis/LinearAssignment), so the squared distance never grows; it stops when the permutation no longer changes
  * (at most {@value #MAX_ROUNDS} rounds; with groups of two or three atoms a second round rarely changes
  * anything). Rows are independent and aligned in parallel.
  *
@@ -155,7 +156,7 @@ public final class Alignment {
         boolean changed = false;
         for (int[] g : groups) {
             int m = g.length;
-            double[][] cost = new double[m][m];
+            double[] cost = new double[m * m];
             for (int k = 0; k < m; k++) {
                 for (int l = 0; l < m; l++) {
                     double s = 0;
@@ -163,10 +164,10 @@ public final class Alignment {
                         double dd = rotated[3 * g[k] + a] - y[3 * g[l] + a];
                         s += dd * dd;
                     }
-                    cost[k][l] = s;
+                    cost[k * m + l] = s;
                 }
             }
-            int[] slot = assignment(cost);
+            int[] slot = LinearAssignment.solve(cost, m).columnOfRow();
             double[] moved = new double[3 * m];
             for (int k = 0; k < m; k++) {
                 if (slot[k] != k) changed = true;
@@ -175,59 +176,5 @@ public final class Alignment {
             for (int l = 0; l < m; l++) System.arraycopy(moved, 3 * l, x, 3 * g[l], 3);
         }
         return changed;
-    }
-
-    /**
-     * The assignment of rows to columns of a square cost matrix with the least total cost (the Hungarian
-     * method with potentials, O(m^3)): element k is the column of row k.
-     */
-    static int[] assignment(double[][] cost) {
-        int m = cost.length;
-        double[] u = new double[m + 1];
-        double[] v = new double[m + 1];
-        int[] rowOfColumn = new int[m + 1];
-        int[] way = new int[m + 1];
-        for (int i = 1; i <= m; i++) {
-            rowOfColumn[0] = i;
-            int j0 = 0;
-            double[] minv = new double[m + 1];
-            Arrays.fill(minv, Double.POSITIVE_INFINITY);
-            boolean[] used = new boolean[m + 1];
-            do {
-                used[j0] = true;
-                int i0 = rowOfColumn[j0];
-                double delta = Double.POSITIVE_INFINITY;
-                int j1 = 0;
-                for (int j = 1; j <= m; j++) {
-                    if (used[j]) continue;
-                    double cur = cost[i0 - 1][j - 1] - u[i0] - v[j];
-                    if (cur < minv[j]) {
-                        minv[j] = cur;
-                        way[j] = j0;
-                    }
-                    if (minv[j] < delta) {
-                        delta = minv[j];
-                        j1 = j;
-                    }
-                }
-                for (int j = 0; j <= m; j++) {
-                    if (used[j]) {
-                        u[rowOfColumn[j]] += delta;
-                        v[j] -= delta;
-                    } else {
-                        minv[j] -= delta;
-                    }
-                }
-                j0 = j1;
-            } while (rowOfColumn[j0] != 0);
-            do {
-                int j1 = way[j0];
-                rowOfColumn[j0] = rowOfColumn[j1];
-                j0 = j1;
-            } while (j0 != 0);
-        }
-        int[] columnOfRow = new int[m];
-        for (int j = 1; j <= m; j++) columnOfRow[rowOfColumn[j] - 1] = j - 1;
-        return columnOfRow;
     }
 }

@@ -172,40 +172,6 @@ class AlignmentTest {
     }
 
     @Test
-    void theAssignmentIsTheBestOfAllPermutations() {
-        SplittableRandom random = new SplittableRandom(13);
-        for (int m = 1; m <= 7; m++) {
-            for (int trial = 0; trial < 20; trial++) {
-                double[][] cost = new double[m][m];
-                for (double[] row : cost) {
-                    for (int j = 0; j < m; j++) row[j] = random.nextInt(3) == 0 ? random.nextInt(4) : random.nextDouble() * 5;
-                }
-                int[] a = Alignment.assignment(cost);
-                boolean[] used = new boolean[m];
-                double total = 0;
-                for (int k = 0; k < m; k++) {
-                    assertTrue(!used[a[k]], "a column used twice");
-                    used[a[k]] = true;
-                    total += cost[k][a[k]];
-                }
-                assertEquals(bruteForce(cost, 0, new boolean[m]), total, 1e-12, "m = " + m);
-            }
-        }
-    }
-
-    static double bruteForce(double[][] cost, int row, boolean[] used) {
-        if (row == cost.length) return 0;
-        double best = Double.POSITIVE_INFINITY;
-        for (int j = 0; j < cost.length; j++) {
-            if (used[j]) continue;
-            used[j] = true;
-            best = Math.min(best, cost[row][j] + bruteForce(cost, row + 1, used));
-            used[j] = false;
-        }
-        return best;
-    }
-
-    @Test
     void badGroupsAndShapesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Alignment(3, new int[][] {{0}}));
         assertThrows(IllegalArgumentException.class, () -> new Alignment(3, new int[][] {{0, 3}}));
