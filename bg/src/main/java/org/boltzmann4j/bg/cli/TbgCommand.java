@@ -44,6 +44,23 @@ final class TbgCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (train, sample, score)");
     }
 
+    /** The TBG proposal of bg hybrid for the peptide of a System and structure (its topology must lie in the model's vocabulary). */
+    static org.boltzmann4j.bg.sampling.Proposal proposal(Path model, MolecularSystem molecular, Pdb.Structure structure, String source,
+            double temperatureK) throws IOException {
+        TbgModel loaded = TbgModel.load(model);
+        TargetPeptide peptide = new TargetPeptide(source, structure.topology(), structure.frames().frame(0), molecular.systemXml());
+        try {
+            loaded.features(peptide.topology());
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(source + " is outside the TBG model's vocabulary: " + e.getMessage());
+        }
+        double trainedK = loaded.manifest().system().temperatureK();
+        if (Math.abs(trainedK - temperatureK) > 1e-9)
+            System.err.printf(Locale.ROOT, "hybrid: note: the TBG was trained at %.1f K, sampling at %.1f K (still exact: only acceptance suffers)%n",
+                    trainedK, temperatureK);
+        return new org.boltzmann4j.bg.tbg.TbgProposal(loaded, peptide, SamplingSettings.defaults());
+    }
+
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Train a TBG by conditional flow matching (straight paths from the mean-free Gaussian prior to the MD frames,",
                     "noise --path-sigma-nm), AdamW with an EMA of the weights, batches mixing peptides of different sizes.",

@@ -7,6 +7,8 @@ import org.boltzmann4j.bg.cnf.ContinuousFlow;
 import org.boltzmann4j.bg.cnf.OdeSolver;
 import org.boltzmann4j.bg.energy.Energy;
 import org.boltzmann4j.bg.energy.ThermalEnergy;
+import org.boltzmann4j.bg.flow.Distribution;
+import org.boltzmann4j.bg.flow.Transform;
 import org.boltzmann4j.bg.generator.BoltzmannGenerator;
 import org.boltzmann4j.bg.generator.SampleSet;
 import org.boltzmann4j.bg.io.Frames;
@@ -67,14 +69,22 @@ public final class TbgSampler {
      * @param progress called with the number of draws done after each chunk
      */
     public static Result sample(TbgModel model, TargetPeptide peptide, int n, SamplingSettings settings, Energy energy, IntConsumer progress) {
+        OdeSolver solver = settings.odeSolver();
+        return sample(model.prior(peptide.atoms()), model.flow(peptide.topology(), solver), solver.describe(), peptide,
+                model.manifest().system().temperatureK(), n, settings, energy, progress);
+    }
+
+    /**
+     * The same for any prior and flow of the peptide's 3N coordinates (a {@link ContinuousFlow}'s solver work is
+     * counted; other flows count none): what the TBG's sampling is, apart from where its flow comes from.
+     */
+    public static Result sample(Distribution prior, Transform flow, String solverName, TargetPeptide peptide, double temperatureK, int n,
+            SamplingSettings settings, Energy energy, IntConsumer progress) {
         if (n < 1) throw new IllegalArgumentException("--n must be >= 1, got " + n);
         int atoms = peptide.atoms(), dim = 3 * atoms;
         Chirality chirality = Chirality.of(peptide.topology(), peptide.reference());
         BondGraph bonds = BondGraph.of(peptide.topology());
-        OdeSolver solver = settings.odeSolver();
-        ContinuousFlow flow = model.flow(peptide.topology(), solver);
-        var prior = model.prior(atoms);
-        double kT = ThermalEnergy.kT(model.manifest().system().temperatureK());
+        double kT = ThermalEnergy.kT(temperatureK);
         double[] x = new double[n * dim], logQ = new double[n], energies = new double[n], logW = new double[n];
         int kept = 0, mirrored = 0, dropped = 0;
         long evaluations = 0, accepted = 0, rejected = 0;
@@ -82,10 +92,12 @@ public final class TbgSampler {
         for (int first = 0, chunk = 0; first < n; first += settings.batch(), chunk++) {
             int m = Math.min(settings.batch(), n - first);
             var p = BoltzmannGenerator.propose(prior, flow, m, RandomStreams.of(settings.seed(), TBG_SAMPLE, chunk));
-            OdeSolver.Solution work = flow.lastSolution();
-            evaluations += work.functionEvaluations();
-            accepted += work.acceptedSteps();
-            rejected += work.rejectedSteps();
+            if (flow instanceof ContinuousFlow cnf) {
+                OdeSolver.Solution work = cnf.lastSolution();
+                evaluations += work.functionEvaluations();
+                accepted += work.acceptedSteps();
+                rejected += work.rejectedSteps();
+            }
             INDArray xs = p.x();
             for (boolean b : chirality.fix(xs)) if (b) mirrored++;
             boolean[] valid = bonds.matches(xs);
@@ -112,7 +124,7 @@ public final class TbgSampler {
             progress.accept(first + m);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        var validity = new Validity(n, mirrored, dropped, kept, chirality.centres(), solver.describe(), evaluations, accepted, rejected, seconds);
+        var validity = new Validity(n, mirrored, dropped, kept, chirality.centres(), solverName, evaluations, accepted, rejected, seconds);
         SampleSet samples = new SampleSet(new Frames(kept, atoms, java.util.Arrays.copyOf(x, kept * dim)), java.util.Arrays.copyOf(logQ, kept),
                 java.util.Arrays.copyOf(energies, kept), java.util.Arrays.copyOf(logW, kept));
         return new Result(samples, validity);
