@@ -89,7 +89,7 @@ class TbgEndToEndTest {
         Path other = dir.resolve("seed2");
         assertEquals(0, bg(train(other, 4, "--seed", "2")).code());
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(model.resolve("parameters.zip")), Files.readAllBytes(other.resolve("parameters.zip"))));
-        Run changed = bg(train(half, 6, "--resume", "--batch", "5"));
+        Run changed = bg(train(half, 6, "--resume", "--learning-rate", "1e-3"));
         assertEquals(1, changed.code(), changed.err());
         assertTrue(changed.err().contains("resume with the same settings"), changed.err());
     }
@@ -160,6 +160,25 @@ class TbgEndToEndTest {
             SampleSet set = SampleSet.read(out);
             assertEquals(kept, set.size());
         }
+    }
+
+    /** One molecule with its System (as for alanine dipeptide from bg md): score and sample need no peptide named. */
+    @Test
+    void singleMoleculeModelKeepsItsSystem() throws Exception {
+        Path one = dir.resolve("one"), ga = dataset.resolve("GA");
+        Run run = bg("tbg", "train", "--pdb", ga.resolve("structure.pdb").toString(), "--frames", ga.resolve("trajectory.dcd").toString(),
+                "--system", ga.resolve("system.xml").toString(), "--temperature-k", "300", "--width", "8", "--layers", "2", "--steps", "2",
+                "--batch", "3", "--out", one.toString());
+        assertEquals(0, run.code(), run.err());
+        TbgModel loaded = TbgModel.load(one);
+        assertEquals(List.of("structure"), loaded.manifest().trainingSequences());
+        assertEquals(300, loaded.manifest().system().temperatureK());
+        assertEquals(Files.readString(ga.resolve("system.xml")), loaded.molecule().systemXml());
+        Path q = dir.resolve("one-q.npy");
+        Run score = bg("tbg", "score", "--model", one.toString(), "--coords", ga.resolve("trajectory.dcd").toString(), "--solver", "rk4",
+                "--steps", "3", "--out", q.toString());
+        assertEquals(0, score.code(), score.err());
+        assertEquals(6, Npy.read(q).asDoubles().length);
     }
 
     @Test
