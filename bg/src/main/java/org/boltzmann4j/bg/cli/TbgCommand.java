@@ -192,7 +192,8 @@ final class TbgCommand implements Runnable {
                 progress.stepTo(trainer.step());
                 result = trainer.train(out, !resume, (step, loss, lr) -> progress.stepTo(step, String.format(Locale.ROOT, "loss %.5f", loss)));
             }
-            System.err.printf(Locale.ROOT, "tbg train: %d steps, loss %.5f (mean of the last steps) -> %s%n", result.steps(), result.recentLoss(), out);
+            System.err.printf(Locale.ROOT, "tbg train: %d steps, loss %.5f (mean of this run's last %d steps) -> %s%n", result.steps(), result.recentLoss(),
+                    result.recentSteps(), out);
             return 0;
         }
     }
@@ -297,7 +298,8 @@ final class TbgCommand implements Runnable {
             }
             var v = result.validity();
             var json = v.toJson();
-            json.put("peptide", peptide.name()).put("seen_in_training", loaded.manifest().trainingSequences().contains(peptide.name()));
+            json.put("peptide", peptide.name()).put("seen_in_training",
+                    loaded.manifest().trainingSequences().stream().anyMatch(s -> TargetPeptide.sameSequence(s, peptide.name())));
             Pdb.write(out.resolve("structure.pdb"), peptide.topology(), Frames.single(peptide.reference()));
             AtomicFile.writeString(out.resolve("system.xml"), peptide.systemXml());
             AtomicFile.writeString(out.resolve("validity.json"), JSON.writeValueAsString(json) + "\n");

@@ -50,8 +50,8 @@ public final class FlowMatchingTrainer {
         void step(long step, double loss, double learningRate);
     }
 
-    /** The run's end: steps done and the mean loss of the last min(100, steps run) steps. */
-    public record Result(long steps, double recentLoss, TbgModel.Manifest manifest) {}
+    /** The run's end: steps done and the mean loss of this run's last {@code recentSteps} (at most 100) steps. */
+    public record Result(long steps, double recentLoss, int recentSteps, TbgModel.Manifest manifest) {}
 
     private final TrainingData data;
     private final TbgSettings settings;
@@ -178,7 +178,7 @@ public final class FlowMatchingTrainer {
                 }
             }
         }
-        return new Result(step, recentCount == 0 ? Double.NaN : recent / recentCount, manifest());
+        return new Result(step, recentCount == 0 ? Double.NaN : recent / recentCount, recentCount, manifest());
     }
 
     /** One optimizer step at this learning rate; returns the batch's loss (mean (v - u)^2 over its coordinates). */

@@ -28,6 +28,22 @@ public record TargetPeptide(String name, Topology topology, double[] reference, 
             throw new IllegalArgumentException(name + ": the structure has " + reference.length / 3 + " atoms, the topology " + topology.atomCount());
     }
 
+    /**
+     * Whether two sequence names are the same peptide in any notation ("GA", "gly-ala"); names that are not
+     * sequences (a single molecule's file name) compare as written.
+     */
+    public static boolean sameSequence(String a, String b) {
+        return canonical(a).equals(canonical(b));
+    }
+
+    private static String canonical(String name) {
+        try {
+            return Sequence.parse(org.boltzmann4j.bg.dataset.Sequences.normalize(name), Termini.ZWITTERION).toString();
+        } catch (IllegalArgumentException e) {
+            return name;
+        }
+    }
+
     public int atoms() {
         return topology.atomCount();
     }
@@ -36,7 +52,7 @@ public record TargetPeptide(String name, Topology topology, double[] reference, 
     public static TargetPeptide build(String sequence, PeptideSystemSettings settings) {
         Sequence parsed = Sequence.parse(sequence, Termini.parse(settings.termini(), "termini"));
         ParameterizedPeptide built = PeptideBuilder.build(parsed, BuildOptions.defaults(), forceField(settings), systemOptions(settings));
-        return new TargetPeptide(parsed.toString(), built.peptide().topology(), built.peptide().positionsNm(), built.system().systemXml());
+        return new TargetPeptide(org.boltzmann4j.bg.dataset.Sequences.normalize(sequence), built.peptide().topology(), built.peptide().positionsNm(), built.system().systemXml());
     }
 
     /**

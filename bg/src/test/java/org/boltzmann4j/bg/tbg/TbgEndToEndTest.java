@@ -147,6 +147,8 @@ class TbgEndToEndTest {
         assertEquals(8, v.path("drawn").asInt());
         int kept = v.path("kept").asInt();
         assertEquals(8, kept + v.path("dropped_bond_graph").asInt());
+        assertEquals("GA", v.path("peptide").asText());
+        assertTrue(v.path("seen_in_training").asBoolean(), v.toString());
         assertTrue(v.path("solver").path("method").asText().startsWith("rk4"), v.toString());
         assertEquals(Pdb.read(out.resolve("structure.pdb")).topology(), TargetPeptide.build("GA", PeptideSystemSettings.defaults()).topology());
         assertTrue(Files.readString(out.resolve("system.xml")).contains("GBSAOBCForce"));
@@ -179,6 +181,22 @@ class TbgEndToEndTest {
                 "--steps", "3", "--out", q.toString());
         assertEquals(0, score.code(), score.err());
         assertEquals(6, Npy.read(q).asDoubles().length);
+    }
+
+    /** bg hybrid with the TBG as its flow: flow moves are proposed (and accepted or not) on a peptide's own System. */
+    @Test
+    void hybridTakesTheTbgAsItsProposal() throws Exception {
+        Path ga = dataset.resolve("GA"), run = dir.resolve("hybrid");
+        Run r = bg("hybrid", "--tbg-model", model.toString(), "--system", ga.resolve("system.xml").toString(), "--pdb",
+                ga.resolve("structure.pdb").toString(), "--steps", "20", "--flow-every", "10", "--local-steps", "5", "--save-every", "10",
+                "--chains", "1", "--threads", "1", "--temperature-k", "310", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+        assertEquals(2, summary.path("flow_moves").asInt(), summary.toString());
+        Run both = bg("hybrid", "--model", model.toString(), "--tbg-model", model.toString(), "--system", ga.resolve("system.xml").toString(),
+                "--pdb", ga.resolve("structure.pdb").toString(), "--steps", "20", "--out", dir.resolve("h2").toString());
+        assertEquals(2, both.code(), both.err());
+        assertTrue(both.err().contains("mutually exclusive"), both.err());
     }
 
     @Test

@@ -85,6 +85,15 @@ class TrainingDataTest {
     }
 
     @Test
+    void sequencesCompareInAnyNotation() {
+        assertTrue(TargetPeptide.sameSequence("GA", "gly-ala"));
+        assertTrue(TargetPeptide.sameSequence("KS", "KS"));
+        assertTrue(!TargetPeptide.sameSequence("GA", "AG"));
+        assertTrue(!TargetPeptide.sameSequence("GA", "ACE-GLY-ALA-NME"), "caps make another peptide");
+        assertTrue(TargetPeptide.sameSequence("structure", "structure"));
+    }
+
+    @Test
     void strideKeepsEvenlySpacedFrames() {
         Frames f = new Frames(10, 1, new double[] {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9});
         Frames s = TrainingData.stride(f, 4);
