@@ -298,7 +298,9 @@ final class TbgCommand implements Runnable {
             }
             var v = result.validity();
             var json = v.toJson();
-            json.put("peptide", peptide.name()).put("seen_in_training",
+            // what bg evaluate needs besides the samples: the temperature of log w (the System is system.xml here)
+            json.put("peptide", peptide.name()).put("temperature_k", loaded.manifest().system().temperatureK()).put("model", model.toString())
+                    .put("seen_in_training",
                     loaded.manifest().trainingSequences().stream().anyMatch(s -> TargetPeptide.sameSequence(s, peptide.name())));
             Pdb.write(out.resolve("structure.pdb"), peptide.topology(), Frames.single(peptide.reference()));
             AtomicFile.writeString(out.resolve("system.xml"), peptide.systemXml());

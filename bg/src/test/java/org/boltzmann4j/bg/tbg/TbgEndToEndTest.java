@@ -148,6 +148,7 @@ class TbgEndToEndTest {
         int kept = v.path("kept").asInt();
         assertEquals(8, kept + v.path("dropped_bond_graph").asInt());
         assertEquals("GA", v.path("peptide").asText());
+        assertEquals(310, v.path("temperature_k").asDouble());
         assertTrue(v.path("seen_in_training").asBoolean(), v.toString());
         assertTrue(v.path("solver").path("method").asText().startsWith("rk4"), v.toString());
         assertEquals(Pdb.read(out.resolve("structure.pdb")).topology(), TargetPeptide.build("GA", PeptideSystemSettings.defaults()).topology());
