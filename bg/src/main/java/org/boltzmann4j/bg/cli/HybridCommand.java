@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
                 "Per chain: OUT/chain-NNN/trajectory.dcd, energies.npy, moves.csv; OUT/summary.json with acceptance rates,",
                 "phi-sign transitions and energy evaluations. Steps are MD steps. --resume continues a killed run."})
 final class HybridCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "DIR", description = "Trained model (bg train); without it, no flow moves (plain MD or HMC).")
+    @Option(names = "--model", paramLabel = "DIR", description = "Trained model (bg train); without it or --tbg-model, no flow moves (plain MD or HMC).")
     Path model;
 
     @Option(names = "--tbg-model", paramLabel = "DIR", description = "Or a transferable model (bg tbg train) as the flow, for this --pdb's peptide"
