@@ -92,6 +92,14 @@ class TbgEndToEndTest {
         Run changed = bg(train(half, 6, "--resume", "--learning-rate", "1e-3"));
         assertEquals(1, changed.code(), changed.err());
         assertTrue(changed.err().contains("resume with the same settings"), changed.err());
+        Run otherData = bg(train(half, 6, "--resume", "--max-frames", "3"));
+        assertEquals(1, otherData.code(), otherData.err());
+        assertTrue(otherData.err().contains("training data"), otherData.err());
+        Path cosine = dir.resolve("cosine");
+        assertEquals(0, bg(train(cosine, 2, "--schedule", "cosine")).code());
+        Run longer = bg(train(cosine, 4, "--schedule", "cosine", "--resume"));
+        assertEquals(1, longer.code(), longer.err());
+        assertTrue(longer.err().contains("--steps (the cosine schedule's length)"), longer.err());
     }
 
     /** log q of MD frames: finite, and the same for a rotated and translated copy (E(3) invariance through the whole chain). */
