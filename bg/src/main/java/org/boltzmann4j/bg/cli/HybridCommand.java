@@ -31,8 +31,12 @@ import picocli.CommandLine.Option;
                 "Per chain: OUT/chain-NNN/trajectory.dcd, energies.npy, moves.csv; OUT/summary.json with acceptance rates,",
                 "phi-sign transitions and energy evaluations. Steps are MD steps. --resume continues a killed run."})
 final class HybridCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "DIR", description = "Trained model (bg train); without it, no flow moves (plain MD or HMC).")
+    @Option(names = "--model", paramLabel = "DIR", description = "Trained model (bg train); without it or --tbg-model, no flow moves (plain MD or HMC).")
     Path model;
+
+    @Option(names = "--tbg-model", paramLabel = "DIR", description = "Or a transferable model (bg tbg train) as the flow, for this --pdb's peptide"
+            + " (dopri5, atol = rtol = 1e-4; draws of the wrong chirality mirrored).")
+    Path tbgModel;
 
     @Mixin SystemOptions systemOptions;
 
@@ -97,13 +101,15 @@ final class HybridCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
-        if (flowEvery > 0 && model == null) throw new Main.UsageException("flow moves (--flow-every " + flowEvery + ") need --model");
+        if (model != null && tbgModel != null) throw new Main.UsageException("--model and --tbg-model are mutually exclusive");
+        if (flowEvery > 0 && model == null && tbgModel == null)
+            throw new Main.UsageException("flow moves (--flow-every " + flowEvery + ") need --model or --tbg-model");
         if (!resume && HybridSampler.hasCheckpoint(out))
             throw new Main.UsageException(out + " already holds a run; use --resume to continue it or another --out");
         MolecularSystem molecular = systemOptions.molecular();
         Pdb.Structure structure = systemOptions.structure();
         String source = systemOptions.source();
-        FlowProposal proposal = null;
+        org.boltzmann4j.bg.sampling.Proposal proposal = null;
         if (model != null) {
             MolecularModel loaded = MolecularModel.load(model);
             loaded.requireSameTopology(structure.topology(), source);
@@ -112,6 +118,7 @@ final class HybridCommand implements Callable<Integer> {
                         loaded.temperatureK(), temperatureK);
             proposal = new FlowProposal(loaded);
         }
+        if (tbgModel != null) proposal = TbgCommand.proposal(tbgModel, molecular, structure, source, temperatureK);
         // phi of the first residue, recorded after every move; its core-set transitions are counted afterwards (analysis/PhiStates).
         var pairs = BackboneDihedrals.pairs(structure.topology());
         List<Observable> observables = new ArrayList<>();

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "boltzmann4j: Boltzmann generators with OpenMM physics.",
-        subcommands = {DemoCommand.class, PlatformsCommand.class, InspectCommand.class, EnergyCommand.class, MdCommand.class, TrainCommand.class, SampleCommand.class, EvaluateCommand.class, HybridCommand.class, AnalyzeCommand.class, BuildCommand.class, DatasetCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, PlatformsCommand.class, InspectCommand.class, EnergyCommand.class, MdCommand.class, TrainCommand.class, SampleCommand.class, EvaluateCommand.class, HybridCommand.class, AnalyzeCommand.class, BuildCommand.class, DatasetCommand.class, TbgCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

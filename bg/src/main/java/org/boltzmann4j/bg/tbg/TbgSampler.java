@@ -1,0 +1,151 @@
+package org.boltzmann4j.bg.tbg;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.IntConsumer;
+import org.boltzmann4j.bg.cnf.ContinuousFlow;
+import org.boltzmann4j.bg.cnf.OdeSolver;
+import org.boltzmann4j.bg.energy.Energy;
+import org.boltzmann4j.bg.energy.ThermalEnergy;
+import org.boltzmann4j.bg.flow.Distribution;
+import org.boltzmann4j.bg.flow.Transform;
+import org.boltzmann4j.bg.generator.BoltzmannGenerator;
+import org.boltzmann4j.bg.generator.SampleSet;
+import org.boltzmann4j.bg.io.Frames;
+import org.boltzmann4j.bg.random.RandomStreams;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Samples and scores one peptide with a trained TBG. Sampling: prior draws z (chunk c from
+ * {@code RandomStreams.of(seed, TBG_SAMPLE, c)}), integrated forward with the exact divergence to x and
+ * log q(x); every x whose stereocentres have the wrong sign is mirrored (x -> -x keeps q and the energy) and
+ * counted; every x whose bond graph from distances differs from the topology's is dropped and counted; the kept
+ * ones get OpenMM energies and log w = -U/kT - log q. Scoring: log q of given configurations (centred first: the
+ * density lives on the centre-of-mass-free subspace) by integrating backward.
+ */
+public final class TbgSampler {
+    public static final long TBG_SAMPLE = 41;
+
+    /**
+     * What became of the draws: mirrored (wrong chirality, fixed), dropped (wrong bond graph) and kept, and the
+     * solver's work summed over chunks.
+     */
+    public record Validity(int drawn, int mirrored, int dropped, int kept, int stereocentres, String solver, long functionEvaluations,
+            long acceptedSteps, long rejectedSteps, double seconds) {
+        /** Fraction of draws with the right chirality before the fix. */
+        public double chiralityCorrectFraction() {
+            return drawn == 0 ? Double.NaN : (double) (drawn - mirrored) / drawn;
+        }
+
+        /** Fraction of draws with the topology's bond graph (after the fix, which does not change distances). */
+        public double validFraction() {
+            return drawn == 0 ? Double.NaN : (double) kept / drawn;
+        }
+
+        public ObjectNode toJson() {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("drawn", drawn).put("mirrored", mirrored).put("dropped_bond_graph", dropped).put("kept", kept)
+                    .put("stereocentres", stereocentres).put("chirality_correct_fraction", chiralityCorrectFraction())
+                    .put("chirality_fixed_fraction", drawn == 0 ? Double.NaN : (double) mirrored / drawn)
+                    .put("valid_fraction", validFraction());
+            o.putObject("solver").put("method", solver).put("function_evaluations", functionEvaluations)
+                    .put("accepted_steps", acceptedSteps).put("rejected_steps", rejectedSteps).put("seconds", seconds);
+            return o;
+        }
+    }
+
+    /** The kept samples (in draw order) and what happened to all draws. */
+    public record Result(SampleSet samples, Validity validity) {}
+
+    private TbgSampler() {}
+
+    /**
+     * n draws of the peptide, their validity and, for the valid ones, energies and log-weights at the model's
+     * temperature.
+     *
+     * @param energy the peptide's OpenMM energy (its System), or any Energy of 3N coordinates
+     * @param progress called with the number of draws done after each chunk
+     */
+    public static Result sample(TbgModel model, TargetPeptide peptide, int n, SamplingSettings settings, Energy energy, IntConsumer progress) {
+        OdeSolver solver = settings.odeSolver();
+        return sample(model.prior(peptide.atoms()), model.flow(peptide.topology(), solver), solver.describe(), peptide,
+                model.manifest().system().temperatureK(), n, settings, energy, progress);
+    }
+
+    /**
+     * The same for any prior and flow of the peptide's 3N coordinates (a {@link ContinuousFlow}'s solver work is
+     * counted; other flows count none): what the TBG's sampling is, apart from where its flow comes from.
+     */
+    public static Result sample(Distribution prior, Transform flow, String solverName, TargetPeptide peptide, double temperatureK, int n,
+            SamplingSettings settings, Energy energy, IntConsumer progress) {
+        if (n < 1) throw new IllegalArgumentException("--n must be >= 1, got " + n);
+        int atoms = peptide.atoms(), dim = 3 * atoms;
+        Chirality chirality = Chirality.of(peptide.topology(), peptide.reference());
+        BondGraph bonds = BondGraph.of(peptide.topology());
+        double kT = ThermalEnergy.kT(temperatureK);
+        double[] x = new double[n * dim], logQ = new double[n], energies = new double[n], logW = new double[n];
+        int kept = 0, mirrored = 0, dropped = 0;
+        long evaluations = 0, accepted = 0, rejected = 0;
+        long start = System.nanoTime();
+        for (int first = 0, chunk = 0; first < n; first += settings.batch(), chunk++) {
+            int m = Math.min(settings.batch(), n - first);
+            var p = BoltzmannGenerator.propose(prior, flow, m, RandomStreams.of(settings.seed(), TBG_SAMPLE, chunk));
+            if (flow instanceof ContinuousFlow cnf) {
+                OdeSolver.Solution work = cnf.lastSolution();
+                evaluations += work.functionEvaluations();
+                accepted += work.acceptedSteps();
+                rejected += work.rejectedSteps();
+            }
+            INDArray xs = p.x();
+            for (boolean b : chirality.fix(xs)) if (b) mirrored++;
+            boolean[] valid = bonds.matches(xs);
+            double[] rows = Batches.toDoubles(xs), lq = Batches.toDoubles(p.logQ());
+            int keptHere = 0;
+            for (int i = 0; i < m; i++) if (valid[i]) keptHere++;
+            if (keptHere > 0) {
+                double[] good = new double[keptHere * dim];
+                for (int i = 0, j = 0; i < m; i++) {
+                    if (!valid[i]) continue;
+                    System.arraycopy(rows, i * dim, good, j * dim, dim);
+                    logQ[kept + j] = lq[i];
+                    j++;
+                }
+                double[] e = Batches.toDoubles(energy.evaluate(Batches.matrix(good, keptHere, dim, DataType.DOUBLE), false).energies());
+                for (int j = 0; j < keptHere; j++) {
+                    energies[kept + j] = e[j];
+                    logW[kept + j] = -e[j] / kT - logQ[kept + j];
+                }
+                System.arraycopy(good, 0, x, kept * dim, keptHere * dim);
+            }
+            kept += keptHere;
+            dropped += m - keptHere;
+            progress.accept(first + m);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        var validity = new Validity(n, mirrored, dropped, kept, chirality.centres(), solverName, evaluations, accepted, rejected, seconds);
+        SampleSet samples = new SampleSet(new Frames(kept, atoms, java.util.Arrays.copyOf(x, kept * dim)), java.util.Arrays.copyOf(logQ, kept),
+                java.util.Arrays.copyOf(energies, kept), java.util.Arrays.copyOf(logW, kept));
+        return new Result(samples, validity);
+    }
+
+    /** log q of configurations (nm; each centred first), by integrating backward, {@code settings.batch()} rows at a time. */
+    public static double[] logQ(TbgModel model, TargetPeptide peptide, Frames frames, SamplingSettings settings) {
+        int atoms = peptide.atoms(), dim = 3 * atoms;
+        if (frames.atoms() != atoms)
+            throw new IllegalArgumentException("configurations of " + frames.atoms() + " atoms, " + peptide.name() + " has " + atoms);
+        ContinuousFlow flow = model.flow(peptide.topology(), settings.odeSolver());
+        var prior = model.prior(atoms);
+        int n = frames.frames();
+        double[] out = new double[n];
+        for (int first = 0; first < n; first += settings.batch()) {
+            int m = Math.min(settings.batch(), n - first);
+            double[] rows = java.util.Arrays.copyOfRange(frames.xyz(), first * dim, (first + m) * dim);
+            TrainingMolecule.centre(rows, m, atoms);
+            INDArray lq = BoltzmannGenerator.logQ(prior, flow, Batches.matrix(rows, m, dim, DataType.DOUBLE));
+            System.arraycopy(Batches.toDoubles(lq), 0, out, first, m);
+        }
+        return out;
+    }
+}

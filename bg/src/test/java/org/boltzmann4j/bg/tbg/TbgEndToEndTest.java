@@ -1,0 +1,219 @@
+package org.boltzmann4j.bg.tbg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.boltzmann4j.bg.cli.Main;
+import org.boltzmann4j.bg.flow.Parameter;
+import org.boltzmann4j.bg.flow.ParameterArchive;
+import org.boltzmann4j.bg.generator.BoltzmannGenerator;
+import org.boltzmann4j.bg.generator.SampleSet;
+import org.boltzmann4j.bg.io.Coordinates;
+import org.boltzmann4j.bg.io.Frames;
+import org.boltzmann4j.bg.io.Npy;
+import org.boltzmann4j.bg.io.Pdb;
+import org.boltzmann4j.bg.random.RandomStreams;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole TBG pipeline on a tiny case through the command line: a dataset of two dipeptides (GA, AG; 6 frames
+ * each), an EGNN of width 8 and 2 layers trained for 4 steps, then score, sample and resume.
+ * NEEDS THE MERGE of the egnn, cnf and conditioning branches (Egnn, solvers, prior, path, vocabulary, validity).
+ */
+class TbgEndToEndTest {
+    @TempDir static Path dir;
+    static Path dataset, model;
+
+    record Run(int code, String err) {}
+
+    static Run bg(String... args) {
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(err, true), args);
+        return new Run(code, err.toString());
+    }
+
+    static String[] train(Path out, int steps, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("tbg", "train", "--dataset", dataset.toString(), "--width", "8", "--layers", "2",
+                "--steps", Integer.toString(steps), "--batch", "4", "--ema-decay", "0.5", "--align", "permutation", "--checkpoint-every", "1",
+                "--out", out.toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @BeforeAll
+    static void trainTinyModel() throws Exception {
+        dataset = dir.resolve("ds");
+        TbgTestData.dataset(dataset, List.of("GA", "AG"), List.of("GA", "AG"), 6);
+        model = dir.resolve("model");
+        Run run = bg(train(model, 4));
+        assertEquals(0, run.code(), run.err());
+    }
+
+    @Test
+    void modelFolderRecordsWhatItWasTrainedOn() throws Exception {
+        JsonNode m = new ObjectMapper().readTree(model.resolve("model.json").toFile());
+        assertEquals(TbgModel.FORMAT, m.path("format").asText());
+        assertEquals("[\"GA\",\"AG\"]", m.path("training_sequences").toString());
+        assertEquals(8, m.path("architecture").path("width").asInt());
+        assertEquals(2, m.path("architecture").path("layers").asInt());
+        assertEquals(4, m.path("steps").asLong());
+        assertEquals(310, m.path("system").path("temperature_k").asDouble());
+        TbgModel loaded = TbgModel.load(model);
+        assertEquals(loaded.manifest().vocabulary().width(), loaded.manifest().architecture().nodeFeatures());
+        var saved = ParameterArchive.read(model.resolve("parameters.zip"));
+        assertEquals(loaded.network().parameters().stream().map(Parameter::name).toList(), List.copyOf(saved.keySet()));
+        double scale = loaded.manifest().coordinateScaleNm();
+        assertEquals(TrainingData.fromDataset(dataset, null, 0).rmsNm(), scale, 1e-12, "the fitted scale is the data's RMS");
+    }
+
+    /** k steps, then --resume to 2k: the same EMA weights, bit for bit, as 2k steps at once; another seed differs. */
+    @Test
+    void resumeIsBitIdentical() throws Exception {
+        Path half = dir.resolve("half");
+        assertEquals(0, bg(train(half, 2)).code());
+        Run resumed = bg(train(half, 4, "--resume"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertArrayEquals(Files.readAllBytes(model.resolve("parameters.zip")), Files.readAllBytes(half.resolve("parameters.zip")));
+        Path other = dir.resolve("seed2");
+        assertEquals(0, bg(train(other, 4, "--seed", "2")).code());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(model.resolve("parameters.zip")), Files.readAllBytes(other.resolve("parameters.zip"))));
+        Run changed = bg(train(half, 6, "--resume", "--learning-rate", "1e-3"));
+        assertEquals(1, changed.code(), changed.err());
+        assertTrue(changed.err().contains("resume with the same settings"), changed.err());
+        Run otherData = bg(train(half, 6, "--resume", "--max-frames", "3"));
+        assertEquals(1, otherData.code(), otherData.err());
+        assertTrue(otherData.err().contains("training data"), otherData.err());
+        Path cosine = dir.resolve("cosine");
+        assertEquals(0, bg(train(cosine, 2, "--schedule", "cosine")).code());
+        Run longer = bg(train(cosine, 4, "--schedule", "cosine", "--resume"));
+        assertEquals(1, longer.code(), longer.err());
+        assertTrue(longer.err().contains("--steps (the cosine schedule's length)"), longer.err());
+    }
+
+    /** log q of MD frames: finite, and the same for a rotated and translated copy (E(3) invariance through the whole chain). */
+    @Test
+    void scoreIsInvariantUnderRigidMotions() throws Exception {
+        Path frames = dataset.resolve("GA").resolve("trajectory.dcd");
+        Path q = dir.resolve("q.npy");
+        Run run = bg("tbg", "score", "--model", model.toString(), "--sequence", "GA", "--coords", frames.toString(), "--atol", "1e-9",
+                "--rtol", "1e-9", "--out", q.toString());
+        assertEquals(0, run.code(), run.err());
+        double[] logQ = Npy.read(q).asDoubles();
+        assertEquals(6, logQ.length);
+        Frames md = Coordinates.load(frames);
+        double[] moved = md.xyz().clone();
+        double c = Math.cos(0.7), s = Math.sin(0.7);
+        for (int i = 0; i < moved.length; i += 3) {
+            double x = moved[i], y = moved[i + 1];
+            moved[i] = c * x - s * y + 3;
+            moved[i + 1] = s * x + c * y - 1;
+            moved[i + 2] = -moved[i + 2]; // with a reflection: q(-x) = q(x)
+        }
+        Path movedFile = dir.resolve("moved.npy");
+        Coordinates.save(movedFile, new Frames(md.frames(), md.atoms(), moved));
+        Path q2 = dir.resolve("q2.npy");
+        assertEquals(0, bg("tbg", "score", "--model", model.toString(), "--sequence", "GA", "--coords", movedFile.toString(), "--atol", "1e-9",
+                "--rtol", "1e-9", "--out", q2.toString()).code());
+        double[] logQ2 = Npy.read(q2).asDoubles();
+        for (int i = 0; i < 6; i++) {
+            assertTrue(Double.isFinite(logQ[i]));
+            assertEquals(logQ[i], logQ2[i], 1e-6 * Math.max(1, Math.abs(logQ[i])));
+        }
+    }
+
+    /** A sample's log q from its forward integration equals log q from scoring it backward (tight dopri5). */
+    @Test
+    void forwardLogQEqualsBackwardScore() throws Exception {
+        TbgModel loaded = TbgModel.load(model);
+        TargetPeptide peptide = TargetPeptide.build("AG", loaded.manifest().system());
+        SamplingSettings tight = SamplingSettings.defaults().withAtol(1e-9).withRtol(1e-9);
+        var p = BoltzmannGenerator.propose(loaded.prior(peptide.atoms()), loaded.flow(peptide.topology(), tight.odeSolver()), 5,
+                RandomStreams.of(1, TbgSampler.TBG_SAMPLE, 0));
+        double[] forward = Batches.toDoubles(p.logQ());
+        double[] backward = TbgSampler.logQ(loaded, peptide, new Frames(5, peptide.atoms(), Batches.toDoubles(p.x())), tight);
+        for (int i = 0; i < 5; i++) assertEquals(forward[i], backward[i], 1e-5 * Math.max(1, Math.abs(forward[i])));
+    }
+
+    @Test
+    void sampleWritesWhatBgSampleWritesPlusValidity() throws Exception {
+        Path out = dir.resolve("samples");
+        Run run = bg("tbg", "sample", "--model", model.toString(), "--sequence", "GA", "--n", "8", "--solver", "rk4", "--steps", "4", "--batch", "4",
+                "--threads", "1", "--out", out.toString());
+        JsonNode v = new ObjectMapper().readTree(out.resolve("validity.json").toFile());
+        assertEquals(8, v.path("drawn").asInt());
+        int kept = v.path("kept").asInt();
+        assertEquals(8, kept + v.path("dropped_bond_graph").asInt());
+        assertEquals("GA", v.path("peptide").asText());
+        assertEquals(310, v.path("temperature_k").asDouble());
+        assertTrue(v.path("seen_in_training").asBoolean(), v.toString());
+        assertTrue(v.path("solver").path("method").asText().startsWith("rk4"), v.toString());
+        assertEquals(Pdb.read(out.resolve("structure.pdb")).topology(), TargetPeptide.build("GA", PeptideSystemSettings.defaults()).topology());
+        assertTrue(Files.readString(out.resolve("system.xml")).contains("GBSAOBCForce"));
+        if (kept == 0) {
+            // an untrained 4-step network rarely keeps a bond graph: then the run fails, saying so, and writes no samples
+            assertEquals(1, run.code(), run.err());
+            assertTrue(run.err().contains("bond graph"), run.err());
+            assertFalse(Files.exists(out.resolve(SampleSet.TRAJECTORY)));
+        } else {
+            assertEquals(0, run.code(), run.err());
+            SampleSet set = SampleSet.read(out);
+            assertEquals(kept, set.size());
+        }
+    }
+
+    /** One molecule with its System (as for alanine dipeptide from bg md): score and sample need no peptide named. */
+    @Test
+    void singleMoleculeModelKeepsItsSystem() throws Exception {
+        Path one = dir.resolve("one"), ga = dataset.resolve("GA");
+        Run run = bg("tbg", "train", "--pdb", ga.resolve("structure.pdb").toString(), "--frames", ga.resolve("trajectory.dcd").toString(),
+                "--system", ga.resolve("system.xml").toString(), "--temperature-k", "300", "--width", "8", "--layers", "2", "--steps", "2",
+                "--batch", "3", "--out", one.toString());
+        assertEquals(0, run.code(), run.err());
+        TbgModel loaded = TbgModel.load(one);
+        assertEquals(List.of("structure"), loaded.manifest().trainingSequences());
+        assertEquals(300, loaded.manifest().system().temperatureK());
+        assertEquals(Files.readString(ga.resolve("system.xml")), loaded.molecule().systemXml());
+        Path q = dir.resolve("one-q.npy");
+        Run score = bg("tbg", "score", "--model", one.toString(), "--coords", ga.resolve("trajectory.dcd").toString(), "--solver", "rk4",
+                "--steps", "3", "--out", q.toString());
+        assertEquals(0, score.code(), score.err());
+        assertEquals(6, Npy.read(q).asDoubles().length);
+    }
+
+    /** bg hybrid with the TBG as its flow: flow moves are proposed (and accepted or not) on a peptide's own System. */
+    @Test
+    void hybridTakesTheTbgAsItsProposal() throws Exception {
+        Path ga = dataset.resolve("GA"), run = dir.resolve("hybrid");
+        Run r = bg("hybrid", "--tbg-model", model.toString(), "--system", ga.resolve("system.xml").toString(), "--pdb",
+                ga.resolve("structure.pdb").toString(), "--steps", "20", "--flow-every", "10", "--local-steps", "5", "--save-every", "10",
+                "--chains", "1", "--threads", "1", "--temperature-k", "310", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+        assertEquals(2, summary.path("flow_moves").asInt(), summary.toString());
+        Run both = bg("hybrid", "--model", model.toString(), "--tbg-model", model.toString(), "--system", ga.resolve("system.xml").toString(),
+                "--pdb", ga.resolve("structure.pdb").toString(), "--steps", "20", "--out", dir.resolve("h2").toString());
+        assertEquals(2, both.code(), both.err());
+        assertTrue(both.err().contains("mutually exclusive"), both.err());
+    }
+
+    @Test
+    void aPeptideOutsideTheVocabularyIsRefused() {
+        Run run = bg("tbg", "sample", "--model", model.toString(), "--sequence", "KW", "--n", "2", "--out", dir.resolve("kw").toString());
+        assertEquals(2, run.code(), run.err());
+        assertTrue(run.err().contains("outside the model's vocabulary"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertFalse(Files.exists(dir.resolve("kw")));
+    }
+}

@@ -1,0 +1,83 @@
+package org.boltzmann4j.bg.tbg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.boltzmann4j.bg.energy.OpenMMEnergy;
+import org.boltzmann4j.bg.energy.ThermalEnergy;
+import org.boltzmann4j.bg.flow.Parameter;
+import org.boltzmann4j.bg.flow.StandardNormal;
+import org.boltzmann4j.bg.flow.Transform;
+import org.boltzmann4j.bg.tensor.Batches;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The sampler's bookkeeping on a flow whose every output is known: x = ref + a z, mirrored (x -> -x) in every odd
+ * row of a chunk and with atom 0 pulled 0.5 nm away (a broken bond graph) in every third: the counts, the rows kept,
+ * their log q (from z recovered from x) and log w (OpenMM energies evaluated here) must be exactly those.
+ * NEEDS THE MERGE of the conditioning branch (Chirality, BondGraph).
+ */
+class TbgSamplerTest {
+    static final double A = 0.002;
+
+    @Test
+    void mirrorsDropsAndWeighsExactly() throws Exception {
+        TargetPeptide peptide = TargetPeptide.build("GA", PeptideSystemSettings.defaults());
+        int dim = 3 * peptide.atoms();
+        double[] ref = peptide.reference();
+        Transform flow = new Transform() {
+            public int dimension() { return dim; }
+            public DataType dataType() { return DataType.DOUBLE; }
+            public List<Parameter> parameters() { return List.of(); }
+            public Pass inversePass(INDArray x) { throw new UnsupportedOperationException(); }
+            public Pass forwardPass(INDArray z) {
+                int m = (int) z.size(0);
+                double[] zs = Batches.toDoubles(z), x = new double[m * dim];
+                for (int r = 0; r < m; r++) {
+                    for (int i = 0; i < dim; i++) x[r * dim + i] = ref[i] + A * zs[r * dim + i];
+                    if (r % 3 == 0) x[r * dim] += 0.5;
+                    if (r % 2 == 1) for (int i = 0; i < dim; i++) x[r * dim + i] = -x[r * dim + i];
+                }
+                INDArray logDet = Nd4j.valueArrayOf(new long[] {m}, dim * Math.log(A), DataType.DOUBLE);
+                return Pass.of(Batches.matrix(x, m, dim, DataType.DOUBLE), logDet, null);
+            }
+        };
+        SamplingSettings settings = SamplingSettings.defaults().withBatch(6).withSeed(4);
+        TbgSampler.Result result;
+        try (OpenMMEnergy energy = new OpenMMEnergy(peptide.systemXml(), "Reference", Map.of(), 1)) {
+            result = TbgSampler.sample(new StandardNormal(dim), flow, "test", peptide, 310, 12, settings, energy, done -> {});
+        }
+        var v = result.validity();
+        assertEquals(12, v.drawn());
+        assertEquals(6, v.mirrored(), "rows 1, 3, 5 of each chunk of 6");
+        assertEquals(4, v.dropped(), "rows 0, 3 of each chunk");
+        assertEquals(8, v.kept());
+        assertEquals(0.5, v.chiralityCorrectFraction());
+        assertEquals(8.0 / 12, v.validFraction());
+        assertEquals(8, result.samples().size());
+        INDArray x = Batches.matrix(result.samples().x().xyz(), 8, dim, DataType.DOUBLE);
+        for (boolean ok : Chirality.of(peptide.topology(), ref).correct(x)) assertTrue(ok, "every kept sample right-handed");
+        for (boolean ok : BondGraph.of(peptide.topology()).matches(x)) assertTrue(ok, "every kept sample has the bond graph");
+        double[] xs = result.samples().x().xyz(), energies;
+        try (OpenMMEnergy energy = new OpenMMEnergy(peptide.systemXml(), "Reference", Map.of(), 1)) {
+            energies = energy.score(xs, 8, false, done -> {}).energies();
+        }
+        double kT = ThermalEnergy.kT(310);
+        for (int r = 0; r < 8; r++) {
+            double sq = 0;
+            for (int i = 0; i < dim; i++) {
+                double z = (xs[r * dim + i] - ref[i]) / A;
+                sq += z * z;
+            }
+            double logQ = -0.5 * sq - 0.5 * dim * Math.log(2 * Math.PI) - dim * Math.log(A);
+            assertEquals(logQ, result.samples().logQ()[r], 1e-6 * Math.abs(logQ));
+            assertEquals(energies[r], result.samples().energies()[r], 1e-9 * Math.max(1, Math.abs(energies[r])));
+            assertEquals(-energies[r] / kT - result.samples().logQ()[r], result.samples().logW()[r], 1e-9 * Math.abs(result.samples().logW()[r]));
+        }
+    }
+}
