@@ -66,6 +66,35 @@ final class TrainCommand implements Callable<Integer> {
             description = "Seed of initialisation, batches and samples (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--anneal-rungs", defaultValue = "" + MolecularTraining.Plan.DEFAULT_ANNEAL_RUNGS, paramLabel = "R",
+            description = "--by energy: temperature annealing (Schopmans and Friederich 2025): reverse KL at --anneal-from-k, then R rungs "
+                    + "down a geometric ladder to --temperature-k, each refining the flow by its own samples reweighted to the rung's "
+                    + "temperature (importance-weighted forward KL); 0: reverse KL at the target throughout (default: ${DEFAULT-VALUE}).")
+    int annealRungs;
+
+    @Option(names = "--anneal-from-k", paramLabel = "K",
+            description = "Temperature of annealing's reverse-KL phase (default: " + MolecularTraining.Plan.DEFAULT_ANNEAL_FACTOR
+                    + " x --temperature-k).")
+    Double annealFromK;
+
+    @Option(names = "--anneal-rung-steps", paramLabel = "N",
+            description = "Steps of each annealing rung (default: the rungs take half of --steps together).")
+    Integer annealRungSteps;
+
+    @Option(names = "--holdout-fraction", defaultValue = "" + MolecularTraining.Plan.DEFAULT_HELD_OUT_FRACTION, paramLabel = "F",
+            description = "--by example or mixed: fraction of the frames held out, in blocks contiguous in time, for the held-out NLL "
+                    + "and early stopping (default: ${DEFAULT-VALUE}).")
+    double heldOutFraction;
+
+    @Option(names = "--patience", defaultValue = "" + MolecularTraining.Plan.DEFAULT_PATIENCE, paramLabel = "N",
+            description = "--by example or mixed: stop after N evaluations (every tenth of the run, at most 250 steps) without a lower "
+                    + "held-out NLL and keep the parameters of the best one; 0: never stop early (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--weight-decay", defaultValue = "" + MolecularTraining.Plan.DEFAULT_WEIGHT_DECAY, paramLabel = "WD",
+            description = "Decoupled weight decay (AdamW) per step, times the learning rate (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
     @Mixin EnergyOptions energyOptions;
 
     @Option(names = "--resume", description = "Continue the training saved in --out.")
@@ -83,8 +112,15 @@ final class TrainCommand implements Callable<Integer> {
         try {
             architecture = flowSize.architecture(preset, coordinates, seed);
             plan = (preset.equals("quick") ? MolecularTraining.Plan.quick() : MolecularTraining.Plan.defaults()).withBy(by).withBatchSize(batch)
-                    .withLearningRate(learningRate).withSeed(seed).withEnergyWeight(energyWeight);
+                    .withLearningRate(learningRate).withSeed(seed).withEnergyWeight(energyWeight).withAnnealRungs(annealRungs)
+                    .withHeldOutFraction(heldOutFraction).withPatience(patience).withWeightDecay(weightDecay);
             if (steps != null) plan = plan.withSteps(steps);
+            if (annealFromK != null) plan = plan.withAnnealFromK(annealFromK);
+            if (annealRungSteps != null) {
+                if (annealRungSteps < 1) throw new IllegalArgumentException("--anneal-rung-steps must be >= 1, got " + annealRungSteps);
+                plan = plan.withAnnealRungSteps(annealRungSteps);
+            }
+            if (plan.annealed()) plan.config(null, temperatureK); // the ladder's checks, before any work
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
@@ -110,8 +146,11 @@ final class TrainCommand implements Callable<Integer> {
             var result = MolecularTraining.train(model, frames, plan, energyOptions.platform, threads, out, resume, p -> progress.stepTo(p.step(),
                     String.format("loss %.3f%s%s", p.meanLoss(), Double.isFinite(p.heldOutNll()) ? String.format(", held-out NLL %.2f", p.heldOutNll()) : "",
                             Double.isFinite(p.ess()) ? String.format(", ESS %.3f", p.ess()) : "")));
-            System.err.printf("train: %d steps in %.0f s, %d OpenMM energy evaluations -> %s%n", plan.steps(), result.seconds(),
-                    result.energyEvaluations(), out);
+            if (result.bestStep() >= 0)
+                System.err.printf("train: held-out NLL lowest at step %d (%.3f nats), not lower after it%s%n", result.bestStep(), result.bestHeldOutNll(),
+                        result.stoppedEarly() ? "; stopped early there and kept that step's parameters" : "");
+            System.err.printf("train: %d steps in %.0f s, %d OpenMM energy evaluations -> %s%n", result.last() == null ? plan.steps() : result.last().step(),
+                    result.seconds(), result.energyEvaluations(), out);
         }
         return 0;
     }
