@@ -120,7 +120,6 @@ final class TrainCommand implements Callable<Integer> {
                 if (annealRungSteps < 1) throw new IllegalArgumentException("--anneal-rung-steps must be >= 1, got " + annealRungSteps);
                 plan = plan.withAnnealRungSteps(annealRungSteps);
             }
-            if (plan.annealed()) plan.config(null, temperatureK); // the ladder's checks, before any work
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
@@ -141,6 +140,11 @@ final class TrainCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new Main.UsageException(e.getMessage());
             }
+        }
+        try {
+            if (plan.annealed()) plan.annealing(model.temperatureK()); // the ladder's checks, before anything is written
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage());
         }
         try (Progress progress = new Progress("train", plan.steps(), "steps")) {
             var result = MolecularTraining.train(model, frames, plan, energyOptions.platform, threads, out, resume, p -> progress.stepTo(p.step(),

@@ -64,6 +64,29 @@ class AnnealingTest {
         assertEquals(pR, reweighted, 4 * se, "reweighted probability of the right well");
     }
 
+    /** A run stopped inside a rung and resumed from its checkpoint ends bit for bit where the uninterrupted one does. */
+    @Test
+    void anAnnealedRunResumesBitIdentically(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        TrainingConfig config = new Annealing(4, 2, 3).apply(TrainingConfig.defaults().withSteps(12).withBatchSize(32).withClipNorm(1)
+                .withEvaluationInterval(4).withEssSamples(16).withSeed(5), 1e-2);
+        BoltzmannGenerator straight = annealModel(5);
+        new Trainer(straight, null, config).run();
+        java.nio.file.Path file = dir.resolve("c.zip");
+        Trainer first = new Trainer(annealModel(5), null, config.withCheckpoint(file, 0));
+        first.runUntil(8); // in the first rung (steps 6 to 8)
+        first.writeCheckpoint(file);
+        BoltzmannGenerator fresh = annealModel(77);
+        Trainer resumed = Trainer.resume(file, fresh, null);
+        assertEquals(config.kTScale(), TrainingCheckpoint.read(file).config().kTScale());
+        resumed.run();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(TestFlows.values(straight.flow()), TestFlows.values(fresh.flow()), 0.0);
+    }
+
+    private static BoltzmannGenerator annealModel(long seed) {
+        return new BoltzmannGenerator(Distribution.standardNormal(2), TestFlows.splines2d(2, 8, 4.0, seed),
+                RegularizedEnergy.of(DoubleWell2D.noe2019(), 1e3), 1.0);
+    }
+
     @Test
     void theLadderIsGeometricAndEndsAtTheTarget() {
         Annealing ladder = new Annealing(4, 2, 100);
