@@ -18,8 +18,12 @@ import picocli.CommandLine.Option;
         description = {"Train a Boltzmann generator by example, by energy, or both.",
                 "The flow: internal coordinates (from the PDB's bonds; --coordinates cartesian for toys without bonds) with "
                         + "rational-quadratic spline couplings (or affine RealNVP couplings: --transformer realnvp). By example is maximum "
-                        + "likelihood on MD frames, by energy reverse KL with OpenMM energies and forces, mixed is by example with the "
-                        + "energy term ramped in over the middle third. Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
+                        + "likelihood on MD frames; by energy uses OpenMM energies and forces only: by default temperature annealing "
+                        + "(reverse KL at " + MolecularTraining.Plan.DEFAULT_ANNEAL_FACTOR + " x --temperature-k, where barriers are low, then "
+                        + MolecularTraining.Plan.DEFAULT_ANNEAL_RUNGS + " rungs down to the target by the flow's own samples reweighted), "
+                        + "plain reverse KL with --anneal-rungs 0, which is mode-seeking and can lose a state; mixed is by example with the "
+                        + "energy term ramped in over the middle third. By example and mixed hold out 10 % of the frames in blocks "
+                        + "contiguous in time, stop early when the held-out NLL stops improving, and report its best step. Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
                         + "(a checkpoint: --resume continues a killed run)."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
@@ -69,7 +73,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--anneal-rungs", defaultValue = "" + MolecularTraining.Plan.DEFAULT_ANNEAL_RUNGS, paramLabel = "R",
             description = "--by energy: temperature annealing (Schopmans and Friederich 2025): reverse KL at --anneal-from-k, then R rungs "
                     + "down a geometric ladder to --temperature-k, each refining the flow by its own samples reweighted to the rung's "
-                    + "temperature (importance-weighted forward KL); 0: reverse KL at the target throughout (default: ${DEFAULT-VALUE}).")
+                    + "temperature (importance-weighted forward KL); 0: reverse KL at the target throughout (default: ${DEFAULT-VALUE}; the bundled double wells "
+                    + "of 3-8 kT lose a well by reverse KL at 8 kT, not annealed: BENCHMARKS.md, scripts/bench-fab).")
     int annealRungs;
 
     @Option(names = "--anneal-from-k", paramLabel = "K",
