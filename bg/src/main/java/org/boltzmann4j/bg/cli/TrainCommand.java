@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
                         + MolecularTraining.Plan.DEFAULT_ANNEAL_RUNGS + " rungs down to the target by the flow's own samples reweighted), "
                         + "plain reverse KL with --anneal-rungs 0, which is mode-seeking and can lose a state; mixed is by example with the "
                         + "energy term ramped in over the middle third. By example and mixed hold out 10 % of the frames in blocks "
-                        + "contiguous in time, stop early when the held-out NLL stops improving, and report its best step. Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
+                        + "contiguous in time and report the step where the held-out NLL stopped improving (--patience N: stop there). Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
                         + "(a checkpoint: --resume continues a killed run)."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
@@ -155,11 +155,14 @@ final class TrainCommand implements Callable<Integer> {
             var result = MolecularTraining.train(model, frames, plan, energyOptions.platform, threads, out, resume, p -> progress.stepTo(p.step(),
                     String.format("loss %.3f%s%s", p.meanLoss(), Double.isFinite(p.heldOutNll()) ? String.format(", held-out NLL %.2f", p.heldOutNll()) : "",
                             Double.isFinite(p.ess()) ? String.format(", ESS %.3f", p.ess()) : "")));
-            if (result.bestStep() >= 0)
-                System.err.printf("train: held-out NLL lowest at step %d (%.3f nats), not lower after it%s%n", result.bestStep(), result.bestHeldOutNll(),
-                        result.stoppedEarly() ? "; stopped early there and kept that step's parameters" : "");
-            System.err.printf("train: %d steps in %.0f s, %d OpenMM energy evaluations -> %s%n", result.last() == null ? plan.steps() : result.last().step(),
-                    result.seconds(), result.energyEvaluations(), out);
+            long done = result.last() == null ? plan.steps() : result.last().step();
+            if (result.bestStep() >= 0 && result.bestStep() == done)
+                System.err.printf("train: held-out NLL still improving at the last step %d (%.3f nats)%n", done, result.bestHeldOutNll());
+            else if (result.bestStep() >= 0)
+                System.err.printf("train: held-out NLL stopped improving at step %d (%.3f nats)%s%n", result.bestStep(), result.bestHeldOutNll(),
+                        result.stoppedEarly() ? "; stopped early at step " + done + " and kept step " + result.bestStep() + "'s parameters"
+                                : "; the model has the last step's parameters (step " + done + ")");
+            System.err.printf("train: %d steps in %.0f s, %d OpenMM energy evaluations -> %s%n", done, result.seconds(), result.energyEvaluations(), out);
         }
         return 0;
     }

@@ -318,6 +318,7 @@ public final class Trainer {
         double rate = (step - lastReportStep) / Math.max(1e-9, (now - lastReportNanos) * 1e-9);
         double nll = heldOutNll();
         track(nll); // before the ESS, which then describes the flow training ends with
+        if (stopped) nll = bestNll; // what the restored parameters give (the report describes the final flow)
         Progress p = new Progress(step, config.learningRate().at(Math.max(0, step - 1)),
                 lossCount == 0 ? Double.NaN : lossSum / lossCount, last, norm, nll, evaluationEss(), rate);
         lossSum = 0;

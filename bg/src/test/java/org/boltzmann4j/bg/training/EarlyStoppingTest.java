@@ -57,9 +57,10 @@ class EarlyStoppingTest {
 
         int best = 0;
         for (int i = 1; i < nlls.size(); i++) if (nlls.get(i) < nlls.get(best)) best = i;
-        System.out.printf("early stopping: held-out NLL %.4f at step %d (first %.4f, last evaluated %.4f at step %d)%n", nlls.get(best),
-                steps.get(best)[0], nlls.get(0), nlls.get(nlls.size() - 1), steps.get(steps.size() - 1)[0]);
-        assertTrue(best > 0 && nlls.get(nlls.size() - 1) > nlls.get(best), "the constructed case has its best step inside the run");
+        System.out.printf("early stopping: held-out NLL %.4f at step %d (first %.4f, before stopping %.4f, stopped at step %d)%n", nlls.get(best),
+                steps.get(best)[0], nlls.get(0), nlls.get(nlls.size() - 2), steps.get(steps.size() - 1)[0]);
+        assertTrue(best > 0 && nlls.get(nlls.size() - 2) > nlls.get(best), "the constructed case has its best step inside the run");
+        assertEquals(nlls.get(best), nlls.get(nlls.size() - 1), 0, "the last report describes the flow training ends with");
         assertTrue(trainer.stoppedEarly(), "stopped early");
         assertEquals(steps.get(best)[0], trainer.bestStep(), "best step");
         assertEquals(nlls.get(best), trainer.bestHeldOutNll(), 0, "best held-out NLL");
