@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** --system and --pdb, shared by the commands that simulate a molecule: the System and its structure. */
 final class SystemOptions {
     @Option(names = "--system", required = true, paramLabel = "NAME|FILE.xml",
-            description = "Bundled system (aldp-implicit, aldp-vacuum, pro-dipeptide-vacuum) or an OpenMM System XML file.")
+            description = "Bundled system (aldp-implicit, aldp-vacuum, pro-dipeptide-vacuum; double-well-3kT, -5kT, -8kT: one particle, --coordinates cartesian) or an OpenMM System XML file.")
     String system;
 
     @Option(names = "--pdb", paramLabel = "FILE.pdb", description = "Structure and topology (default: the bundled system's PDB).")

@@ -18,8 +18,12 @@ import picocli.CommandLine.Option;
         description = {"Train a Boltzmann generator by example, by energy, or both.",
                 "The flow: internal coordinates (from the PDB's bonds; --coordinates cartesian for toys without bonds) with "
                         + "rational-quadratic spline couplings (or affine RealNVP couplings: --transformer realnvp). By example is maximum "
-                        + "likelihood on MD frames, by energy reverse KL with OpenMM energies and forces, mixed is by example with the "
-                        + "energy term ramped in over the middle third. Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
+                        + "likelihood on MD frames; by energy uses OpenMM energies and forces only: by default temperature annealing "
+                        + "(reverse KL at " + MolecularTraining.Plan.DEFAULT_ANNEAL_FACTOR + " x --temperature-k, where barriers are low, then "
+                        + MolecularTraining.Plan.DEFAULT_ANNEAL_RUNGS + " rungs down to the target by the flow's own samples reweighted), "
+                        + "plain reverse KL with --anneal-rungs 0, which is mode-seeking and can lose a state; mixed is by example with the "
+                        + "energy term ramped in over the middle third. By example and mixed hold out 10 % of the frames in blocks "
+                        + "contiguous in time and report the step where the held-out NLL stopped improving (--patience N: stop there). Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
                         + "(a checkpoint: --resume continues a killed run)."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
@@ -66,6 +70,36 @@ final class TrainCommand implements Callable<Integer> {
             description = "Seed of initialisation, batches and samples (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--anneal-rungs", defaultValue = "" + MolecularTraining.Plan.DEFAULT_ANNEAL_RUNGS, paramLabel = "R",
+            description = "--by energy: temperature annealing (Schopmans and Friederich 2025): reverse KL at --anneal-from-k, then R rungs "
+                    + "down a geometric ladder to --temperature-k, each refining the flow by its own samples reweighted to the rung's "
+                    + "temperature (importance-weighted forward KL); 0: reverse KL at the target throughout (default: ${DEFAULT-VALUE}; the bundled double wells "
+                    + "of 3-8 kT lose a well by reverse KL at 8 kT, not annealed: BENCHMARKS.md, scripts/bench-fab).")
+    int annealRungs;
+
+    @Option(names = "--anneal-from-k", paramLabel = "K",
+            description = "Temperature of annealing's reverse-KL phase (default: " + MolecularTraining.Plan.DEFAULT_ANNEAL_FACTOR
+                    + " x --temperature-k).")
+    Double annealFromK;
+
+    @Option(names = "--anneal-rung-steps", paramLabel = "N",
+            description = "Steps of each annealing rung (default: the rungs take half of --steps together).")
+    Integer annealRungSteps;
+
+    @Option(names = "--holdout-fraction", defaultValue = "" + MolecularTraining.Plan.DEFAULT_HELD_OUT_FRACTION, paramLabel = "F",
+            description = "--by example or mixed: fraction of the frames held out, in blocks contiguous in time, for the held-out NLL "
+                    + "and early stopping (default: ${DEFAULT-VALUE}).")
+    double heldOutFraction;
+
+    @Option(names = "--patience", defaultValue = "" + MolecularTraining.Plan.DEFAULT_PATIENCE, paramLabel = "N",
+            description = "--by example or mixed: stop after N evaluations (every tenth of the run, at most 250 steps) without a lower "
+                    + "held-out NLL and keep the parameters of the best one; 0: never stop early (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--weight-decay", defaultValue = "" + MolecularTraining.Plan.DEFAULT_WEIGHT_DECAY, paramLabel = "WD",
+            description = "Decoupled weight decay (AdamW) per step, times the learning rate (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
     @Mixin EnergyOptions energyOptions;
 
     @Option(names = "--resume", description = "Continue the training saved in --out.")
@@ -83,8 +117,14 @@ final class TrainCommand implements Callable<Integer> {
         try {
             architecture = flowSize.architecture(preset, coordinates, seed);
             plan = (preset.equals("quick") ? MolecularTraining.Plan.quick() : MolecularTraining.Plan.defaults()).withBy(by).withBatchSize(batch)
-                    .withLearningRate(learningRate).withSeed(seed).withEnergyWeight(energyWeight);
+                    .withLearningRate(learningRate).withSeed(seed).withEnergyWeight(energyWeight).withAnnealRungs(annealRungs)
+                    .withHeldOutFraction(heldOutFraction).withPatience(patience).withWeightDecay(weightDecay);
             if (steps != null) plan = plan.withSteps(steps);
+            if (annealFromK != null) plan = plan.withAnnealFromK(annealFromK);
+            if (annealRungSteps != null) {
+                if (annealRungSteps < 1) throw new IllegalArgumentException("--anneal-rung-steps must be >= 1, got " + annealRungSteps);
+                plan = plan.withAnnealRungSteps(annealRungSteps);
+            }
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
@@ -106,12 +146,23 @@ final class TrainCommand implements Callable<Integer> {
                 throw new Main.UsageException(e.getMessage());
             }
         }
+        try {
+            if (plan.annealed()) plan.annealing(model.temperatureK()); // the ladder's checks, before anything is written
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
         try (Progress progress = new Progress("train", plan.steps(), "steps")) {
             var result = MolecularTraining.train(model, frames, plan, energyOptions.platform, threads, out, resume, p -> progress.stepTo(p.step(),
                     String.format("loss %.3f%s%s", p.meanLoss(), Double.isFinite(p.heldOutNll()) ? String.format(", held-out NLL %.2f", p.heldOutNll()) : "",
                             Double.isFinite(p.ess()) ? String.format(", ESS %.3f", p.ess()) : "")));
-            System.err.printf("train: %d steps in %.0f s, %d OpenMM energy evaluations -> %s%n", plan.steps(), result.seconds(),
-                    result.energyEvaluations(), out);
+            long done = result.last() == null ? plan.steps() : result.last().step();
+            if (result.bestStep() >= 0 && result.bestStep() == done)
+                System.err.printf("train: held-out NLL still improving at the last step %d (%.3f nats)%n", done, result.bestHeldOutNll());
+            else if (result.bestStep() >= 0)
+                System.err.printf("train: held-out NLL stopped improving at step %d (%.3f nats)%s%n", result.bestStep(), result.bestHeldOutNll(),
+                        result.stoppedEarly() ? "; stopped early at step " + done + " and kept step " + result.bestStep() + "'s parameters"
+                                : "; the model has the last step's parameters (step " + done + ")");
+            System.err.printf("train: %d steps in %.0f s, %d OpenMM energy evaluations -> %s%n", done, result.seconds(), result.energyEvaluations(), out);
         }
         return 0;
     }

@@ -16,12 +16,16 @@ import java.util.Optional;
  * <p>Named systems ship with boltzmann4j (made by scripts/make-systems.py): alanine dipeptide
  * (ACE-ALA-NME, 22 atoms, amber99sbildn, NoCutoff, no constraints) in vacuum and in OBC implicit
  * solvent, and the proline dipeptide in vacuum (a molecule with a ring). Any other System is
- * given as a path to its XML file.
+ * given as a path to its XML file. The double wells (made by scripts/make-double-wells.py) are one
+ * particle of 12 amu in U = A ((x/s)^2 - 1)^2 + K/2 (y^2 + z^2) with the barrier A = 3, 5 or 8 kT at
+ * 300 K, s = 0.1 nm and K = 1000 kJ/mol/nm^2: two symmetric wells, each with half of the probability,
+ * for training by energy (--coordinates cartesian) that must find both.
  */
 public record MolecularSystem(String name, String systemXml, Optional<String> pdb) {
 
     /** The bundled systems, by name. */
-    public static final List<String> BUNDLED = List.of("aldp-implicit", "aldp-vacuum", "pro-dipeptide-vacuum");
+    public static final List<String> BUNDLED = List.of("aldp-implicit", "aldp-vacuum", "pro-dipeptide-vacuum",
+            "double-well-3kT", "double-well-5kT", "double-well-8kT");
 
     private static final String RESOURCES = "/org/boltzmann4j/bg/systems/";
 

@@ -19,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Trains a {@link MolecularModel} against its OpenMM System: by example (maximum likelihood on
- * MD frames), by energy (reverse KL with OpenMM energies and forces), or mixed (by example
+ * MD frames), by energy (reverse KL with OpenMM energies and forces, by default temperature-annealed:
+ * {@link Annealing}), or mixed (by example
  * throughout, the energy term ramped in over the middle third of the run, as in Noé et al. 2019).
  * Parameters and optimizer state go to {@code out/parameters.zip} every {@link Plan#checkpointInterval()}
  * steps, from which a killed run resumes bit-identically; model.json records how it was trained,
@@ -42,9 +43,21 @@ public final class MolecularTraining {
      * @param clipNorm maximum global gradient norm
      * @param essSamples flow samples whose ESS is reported at each evaluation (OpenMM evaluations
      *     too; 0 for none)
+     * @param annealFromK by energy: the temperature (K) of the reverse-KL phase that temperature
+     *     annealing starts from; NaN for {@link #DEFAULT_ANNEAL_FACTOR} times the target's
+     * @param annealRungs by energy: rungs of the ladder from annealFromK down to the target
+     *     temperature (geometric; the last one at the target), each trained by the reweighted
+     *     forward KL; 0 for plain reverse KL at the target throughout
+     * @param annealRungSteps steps of each rung; 0 for rungs taking half of the run together
+     * @param heldOutFraction by example and mixed: the fraction of the frames held out (blocks
+     *     contiguous in time) for the held-out NLL and early stopping
+     * @param patience by example and mixed: stop after this many evaluations without a lower
+     *     held-out NLL and keep the best parameters (0: never stop early)
+     * @param weightDecay decoupled weight decay of AdamW (0: plain Adam)
      */
     public record Plan(String by, int steps, int batchSize, double learningRate, long seed, double energyWeight,
-            double energyCutoffKjMol, double clipNorm, int essSamples) {
+            double energyCutoffKjMol, double clipNorm, int essSamples, double annealFromK, int annealRungs, int annealRungSteps,
+            double heldOutFraction, int patience, double weightDecay) {
         public static final String DEFAULT_BY = "example";
         public static final int DEFAULT_STEPS = 5000;
         /** Steps of the quick preset. */
@@ -56,6 +69,14 @@ public final class MolecularTraining {
         public static final double DEFAULT_ENERGY_CUTOFF_KJMOL = 1e3;
         public static final double DEFAULT_CLIP_NORM = 100;
         public static final int DEFAULT_ESS_SAMPLES = 512;
+        /** Annealing starts at this multiple of the target temperature unless --anneal-from-k says otherwise. */
+        public static final double DEFAULT_ANNEAL_FACTOR = 4;
+        /** By energy means temperature annealing unless --anneal-rungs 0: on the bundled double wells (scripts/bench-fab) reverse KL alone lost the second well at 8 kT, annealing found both at 3, 5 and 8 kT for the same evaluations. */
+        public static final int DEFAULT_ANNEAL_RUNGS = 4;
+        public static final double DEFAULT_HELD_OUT_FRACTION = 0.1;
+        /** Early stopping is opt-in: on by default it would cut short the short runs of tests, demos and benches whose tiny held-out blocks are noisy. */
+        public static final int DEFAULT_PATIENCE = 0;
+        public static final double DEFAULT_WEIGHT_DECAY = 0;
 
         public Plan {
             if (!"example".equals(by) && !"energy".equals(by) && !"mixed".equals(by))
@@ -67,12 +88,25 @@ public final class MolecularTraining {
             if (!(energyCutoffKjMol > 0)) throw new IllegalArgumentException("energy cutoff must be > 0 kJ/mol, got " + energyCutoffKjMol);
             if (!(clipNorm > 0)) throw new IllegalArgumentException("clip norm must be > 0, got " + clipNorm);
             if (essSamples < 0) throw new IllegalArgumentException("ESS samples must be >= 0, got " + essSamples);
+            if (!Double.isNaN(annealFromK) && !(annealFromK > 0 && Double.isFinite(annealFromK)))
+                throw new IllegalArgumentException("--anneal-from-k must be > 0, got " + annealFromK);
+            if (annealRungs < 0) throw new IllegalArgumentException("--anneal-rungs must be >= 0, got " + annealRungs);
+            if (annealRungSteps < 0) throw new IllegalArgumentException("--anneal-rung-steps must be >= 1, got " + annealRungSteps);
+            if (!(heldOutFraction >= 0 && heldOutFraction < 1))
+                throw new IllegalArgumentException("--holdout-fraction must lie in [0, 1), got " + heldOutFraction);
+            if (patience < 0) throw new IllegalArgumentException("--patience must be >= 0, got " + patience);
+            if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) throw new IllegalArgumentException("--weight-decay must be >= 0, got " + weightDecay);
         }
 
-        /** By example, 5000 steps of 256, learning rate 1e-3, seed 1, clip norm 100, 512 ESS samples per evaluation. */
+        /**
+         * By example, 5000 steps of 256, learning rate 1e-3, seed 1, clip norm 100, 512 ESS samples per
+         * evaluation, 10 % held out, no early stopping, no weight decay; by energy with
+         * temperature annealing from 4 x the target temperature in 4 rungs taking half of the run.
+         */
         public static Plan defaults() {
             return new Plan(DEFAULT_BY, DEFAULT_STEPS, DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, DEFAULT_SEED, DEFAULT_ENERGY_WEIGHT,
-                    DEFAULT_ENERGY_CUTOFF_KJMOL, DEFAULT_CLIP_NORM, DEFAULT_ESS_SAMPLES);
+                    DEFAULT_ENERGY_CUTOFF_KJMOL, DEFAULT_CLIP_NORM, DEFAULT_ESS_SAMPLES, Double.NaN, DEFAULT_ANNEAL_RUNGS, 0,
+                    DEFAULT_HELD_OUT_FRACTION, DEFAULT_PATIENCE, DEFAULT_WEIGHT_DECAY);
         }
 
         /** The defaults with the quick preset's 1000 steps. */
@@ -81,39 +115,63 @@ public final class MolecularTraining {
         }
 
         public Plan withBy(String value) {
-            return new Plan(value, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples);
+            return new Plan(value, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples, annealFromK, annealRungs, annealRungSteps, heldOutFraction, patience, weightDecay);
         }
 
         public Plan withSteps(int value) {
-            return new Plan(by, value, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples);
+            return new Plan(by, value, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples, annealFromK, annealRungs, annealRungSteps, heldOutFraction, patience, weightDecay);
         }
 
         public Plan withBatchSize(int value) {
-            return new Plan(by, steps, value, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples);
+            return new Plan(by, steps, value, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples, annealFromK, annealRungs, annealRungSteps, heldOutFraction, patience, weightDecay);
         }
 
         public Plan withLearningRate(double value) {
-            return new Plan(by, steps, batchSize, value, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples);
+            return new Plan(by, steps, batchSize, value, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples, annealFromK, annealRungs, annealRungSteps, heldOutFraction, patience, weightDecay);
         }
 
         public Plan withSeed(long value) {
-            return new Plan(by, steps, batchSize, learningRate, value, energyWeight, energyCutoffKjMol, clipNorm, essSamples);
+            return new Plan(by, steps, batchSize, learningRate, value, energyWeight, energyCutoffKjMol, clipNorm, essSamples, annealFromK, annealRungs, annealRungSteps, heldOutFraction, patience, weightDecay);
         }
 
         public Plan withEnergyWeight(double value) {
-            return new Plan(by, steps, batchSize, learningRate, seed, value, energyCutoffKjMol, clipNorm, essSamples);
+            return new Plan(by, steps, batchSize, learningRate, seed, value, energyCutoffKjMol, clipNorm, essSamples, annealFromK, annealRungs, annealRungSteps, heldOutFraction, patience, weightDecay);
         }
 
         public Plan withEnergyCutoffKjMol(double value) {
-            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, value, clipNorm, essSamples);
+            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, value, clipNorm, essSamples, annealFromK, annealRungs, annealRungSteps, heldOutFraction, patience, weightDecay);
         }
 
         public Plan withClipNorm(double value) {
-            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, value, essSamples);
+            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, value, essSamples, annealFromK, annealRungs, annealRungSteps, heldOutFraction, patience, weightDecay);
         }
 
         public Plan withEssSamples(int value) {
-            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, value);
+            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, value, annealFromK, annealRungs, annealRungSteps, heldOutFraction, patience, weightDecay);
+        }
+
+        public Plan withAnnealFromK(double value) {
+            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples, value, annealRungs, annealRungSteps, heldOutFraction, patience, weightDecay);
+        }
+
+        public Plan withAnnealRungs(int value) {
+            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples, annealFromK, value, annealRungSteps, heldOutFraction, patience, weightDecay);
+        }
+
+        public Plan withAnnealRungSteps(int value) {
+            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples, annealFromK, annealRungs, value, heldOutFraction, patience, weightDecay);
+        }
+
+        public Plan withHeldOutFraction(double value) {
+            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples, annealFromK, annealRungs, annealRungSteps, value, patience, weightDecay);
+        }
+
+        public Plan withPatience(int value) {
+            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples, annealFromK, annealRungs, annealRungSteps, heldOutFraction, value, weightDecay);
+        }
+
+        public Plan withWeightDecay(double value) {
+            return new Plan(by, steps, batchSize, learningRate, seed, energyWeight, energyCutoffKjMol, clipNorm, essSamples, annealFromK, annealRungs, annealRungSteps, heldOutFraction, patience, value);
         }
 
         /** Held-out NLL and ESS every tenth of the run, at most every 250 steps. */
@@ -134,8 +192,25 @@ public final class MolecularTraining {
             return !by.equals("example") || essSamples > 0;
         }
 
-        TrainingConfig config(Path checkpoint) {
+        /** Whether this plan trains by energy with temperature annealing. */
+        public boolean annealed() {
+            return by.equals("energy") && annealRungs > 0;
+        }
+
+        /** The temperature annealing starts from, for a target at {@code targetK}. */
+        public double annealStartK(double targetK) {
+            return Double.isNaN(annealFromK) ? DEFAULT_ANNEAL_FACTOR * targetK : annealFromK;
+        }
+
+        /** Steps of one annealing rung. */
+        public int rungSteps() {
+            return annealRungSteps > 0 ? annealRungSteps : Math.max(1, steps / (2 * Math.max(1, annealRungs)));
+        }
+
+        /** The trainer's configuration for a target at {@code targetK}; IllegalArgumentException for a ladder that does not fit. */
+        public TrainingConfig config(Path checkpoint, double targetK) {
             Schedule example, energy;
+            Schedule learning = Schedule.cosine(learningRate, Math.min(200, steps / 10), steps, learningRate / 100);
             switch (by) {
                 case "example" -> {
                     example = Schedule.constant(1);
@@ -150,10 +225,19 @@ public final class MolecularTraining {
                     energy = Schedule.ramp(steps / 3, 2L * steps / 3, 0, energyWeight);
                 }
             }
-            return TrainingConfig.defaults().withSteps(steps).withBatchSize(batchSize)
-                    .withLearningRate(Schedule.cosine(learningRate, Math.min(200, steps / 10), steps, learningRate / 100))
-                    .withClipNorm(clipNorm).withWeights(example, energy, Schedule.constant(0)).withSeed(seed).withHeldOutFraction(needsData() ? 0.1 : 0)
-                    .withEvaluationInterval(evaluationInterval()).withEssSamples(essSamples).withCheckpoint(checkpoint, checkpointInterval());
+            TrainingConfig config = TrainingConfig.defaults().withSteps(steps).withBatchSize(batchSize).withLearningRate(learning)
+                    .withClipNorm(clipNorm).withWeights(example, energy, Schedule.constant(0)).withSeed(seed).withHeldOutFraction(needsData() ? heldOutFraction : 0)
+                    .withEvaluationInterval(evaluationInterval()).withEssSamples(essSamples).withCheckpoint(checkpoint, checkpointInterval())
+                    .withPatience(needsData() && heldOutFraction > 0 ? patience : 0)
+                    .withAdam(Adam.Settings.defaults().withWeightDecay(weightDecay));
+            return annealed() ? annealing(targetK).apply(config, learningRate) : config;
+        }
+
+        /** The ladder of this plan for a target at {@code targetK}. */
+        public Annealing annealing(double targetK) {
+            Annealing a = new Annealing(annealStartK(targetK) / targetK, annealRungs, rungSteps());
+            a.firstPhase(steps);
+            return a;
         }
     }
 
@@ -172,8 +256,11 @@ public final class MolecularTraining {
         return Frames.concat(parts);
     }
 
-    /** The energy evaluations spent and the last progress report. */
-    public record Result(long energyEvaluations, double seconds, Trainer.Progress last) {}
+    /**
+     * The energy evaluations spent, the last progress report, and where the held-out NLL was lowest
+     * (step -1 and NaN without held-out data or early stopping) and whether training stopped there early.
+     */
+    public record Result(long energyEvaluations, double seconds, Trainer.Progress last, long bestStep, double bestHeldOutNll, boolean stoppedEarly) {}
 
     /**
      * Trains the model and saves it into {@code out} (model.json, system.xml, structure.pdb,
@@ -197,7 +284,7 @@ public final class MolecularTraining {
             CountingEnergy counted = new CountingEnergy(RegularizedEnergy.of(openmm, plan.energyCutoffKjMol()));
             BoltzmannGenerator generator = model.generator(counted);
             INDArray x = plan.needsData() ? Batches.matrix(data.xyz(), data.frames(), 3 * data.atoms(), DataType.DOUBLE) : null;
-            Trainer trainer = resume ? Trainer.resume(checkpoint, generator, x) : new Trainer(generator, x, plan.config(checkpoint));
+            Trainer trainer = resume ? Trainer.resume(checkpoint, generator, x) : new Trainer(generator, x, plan.config(checkpoint, model.temperatureK()));
             if (listener != null) trainer.addListener(listener);
             Trainer.Progress last = trainer.run();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -213,8 +300,17 @@ public final class MolecularTraining {
                 if (Double.isFinite(last.heldOutNll())) info.put("held_out_nll_nats", last.heldOutNll());
                 if (Double.isFinite(last.ess())) info.put("ess", last.ess());
             }
+            if (plan.annealed())
+                info.put("anneal_from_k", plan.annealStartK(model.temperatureK())).put("anneal_rungs", plan.annealRungs())
+                        .put("anneal_rung_steps", plan.rungSteps());
+            if (plan.needsData()) info.put("held_out_fraction", plan.heldOutFraction()).put("patience", plan.patience());
+            if (plan.weightDecay() > 0) info.put("weight_decay", plan.weightDecay());
+            if (trainer.bestStep() >= 0) {
+                info.put("held_out_nll_best_step", trainer.bestStep()).put("held_out_nll_best_nats", trainer.bestHeldOutNll())
+                        .put("stopped_early", trainer.stoppedEarly()).put("steps_done", trainer.step());
+            }
             model.save(out);
-            return new Result(counted.evaluations(), seconds, last);
+            return new Result(counted.evaluations(), seconds, last, trainer.bestStep(), trainer.bestHeldOutNll(), trainer.stoppedEarly());
         }
     }
 }

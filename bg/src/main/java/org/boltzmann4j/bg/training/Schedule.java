@@ -45,6 +45,14 @@ public sealed interface Schedule {
         return new Ramp(start, end, from, to);
     }
 
+    /**
+     * values[i] from step starts[i] until starts[i + 1] (the last one to the end): the rungs of a
+     * temperature ladder, or a loss term switched on and off. starts[0] must be 0 and starts ascend.
+     */
+    static Schedule piecewise(long[] starts, double[] values) {
+        return new Piecewise(starts, values);
+    }
+
     /** Reads what {@link #toJson()} wrote. */
     static Schedule fromJson(JsonNode json) {
         String type = json.path("type").asText("");
@@ -57,6 +65,20 @@ public sealed interface Schedule {
                     integer(json, "every"));
             case "ramp" -> new Ramp(integer(json, "start"), integer(json, "end"), number(json, "from"),
                     number(json, "to"));
+            case "piecewise" -> {
+                JsonNode starts = json.path("starts"), values = json.path("values");
+                if (!starts.isArray() || !values.isArray() || starts.size() != values.size())
+                    throw new IllegalArgumentException("schedule " + json + " needs arrays 'starts' and 'values' of one length");
+                long[] s = new long[starts.size()];
+                double[] v = new double[values.size()];
+                for (int i = 0; i < s.length; i++) {
+                    if (!starts.get(i).isIntegralNumber() || !values.get(i).isNumber())
+                        throw new IllegalArgumentException("schedule " + json + ": entry " + i + " is not a step and a number");
+                    s[i] = starts.get(i).longValue();
+                    v[i] = values.get(i).doubleValue();
+                }
+                yield new Piecewise(s, v);
+            }
             default -> throw new IllegalArgumentException("unknown schedule type '" + type + "' in " + json);
         };
     }
@@ -195,6 +217,65 @@ public sealed interface Schedule {
         @Override
         public ObjectNode toJson() {
             return node("ramp").put("start", start).put("end", end).put("from", from).put("to", to);
+        }
+    }
+
+    record Piecewise(long[] starts, double[] values) implements Schedule {
+        public Piecewise {
+            if (starts.length == 0 || starts.length != values.length || starts[0] != 0) {
+                throw new IllegalArgumentException("a piecewise schedule needs as many starts as values, the first at step 0");
+            }
+            for (int i = 0; i < values.length; i++) {
+                requireFinite(values[i], "value " + i);
+                if (i > 0 && starts[i] <= starts[i - 1]) {
+                    throw new IllegalArgumentException("piecewise starts must ascend: " + java.util.Arrays.toString(starts));
+                }
+            }
+            starts = starts.clone();
+            values = values.clone();
+        }
+
+        @Override
+        public double at(long step) {
+            int i = java.util.Arrays.binarySearch(starts, step);
+            return values[i >= 0 ? i : Math.max(0, -i - 2)];
+        }
+
+        @Override
+        public ObjectNode toJson() {
+            ObjectNode o = node("piecewise");
+            var s = o.putArray("starts");
+            var v = o.putArray("values");
+            for (int i = 0; i < starts.length; i++) {
+                s.add(starts[i]);
+                v.add(values[i]);
+            }
+            return o;
+        }
+
+        @Override
+        public long[] starts() {
+            return starts.clone();
+        }
+
+        @Override
+        public double[] values() {
+            return values.clone();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Piecewise p && java.util.Arrays.equals(starts, p.starts) && java.util.Arrays.equals(values, p.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Arrays.hashCode(starts) + java.util.Arrays.hashCode(values);
+        }
+
+        @Override
+        public String toString() {
+            return "Piecewise[starts=" + java.util.Arrays.toString(starts) + ", values=" + java.util.Arrays.toString(values) + "]";
         }
     }
 }

@@ -27,6 +27,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ESS of {@code essSamples} generated samples (always the same latent points, so the numbers are
  * comparable between reports) and steps per second.
  *
+ * <p>Temperature: the energy terms train towards exp(-U / (s kT)) with s = {@code kTScale} at the
+ * step (the loss sees U / s); the reported ESS is always at the generator's own kT, the target.
+ * Early stopping ({@code patience} > 0, with held-out data): after each evaluation the parameters of
+ * the lowest held-out NLL so far are kept; when {@code patience} evaluations in a row bring no
+ * lower one, training stops and the flow gets those parameters back ({@link #bestStep()}).
+ *
  * <p>Reproducibility: all randomness is derived from (seed, purpose, step), so the same seed and
  * thread count give the same parameters, and a run resumed from a {@link TrainingCheckpoint}
  * (parameters, Adam state, step, configuration, data split) continues bit for bit as if it had
@@ -65,6 +71,7 @@ public final class Trainer {
     private final String dataFingerprint;
     private final MaximumLikelihood example;
     private final MixedLoss loss;
+    private final TemperedEnergy tempered;
     private final Adam adam;
     private final List<Parameter> parameters;
     private final List<Listener> listeners = new ArrayList<>();
@@ -73,6 +80,10 @@ public final class Trainer {
     private long lossCount;
     private long lastReportStep;
     private long lastReportNanos;
+    private long bestStep = -1;
+    private double bestNll = Double.POSITIVE_INFINITY;
+    private Map<String, INDArray> bestParameters;
+    private boolean stopped;
 
     /**
      * @param data float64 (n, dim) samples for training by example, or null to train by energy only
@@ -100,7 +111,12 @@ public final class Trainer {
                         + ") needs data");
             }
         }
-        this.loss = new MixedLoss(example, ReverseKl.of(generator), ReweightedForwardKl.of(generator),
+        // the energy terms see the target through a TemperedEnergy when the temperature changes
+        this.tempered = config.kTScale() instanceof Schedule.Constant c && c.value() == 1 ? null : new TemperedEnergy(generator.energy());
+        BoltzmannGenerator target = tempered == null ? generator : generator.with(tempered, generator.kT());
+        if (config.patience() > 0 && heldOut == null)
+            throw new IllegalArgumentException("early stopping (patience " + config.patience() + ") needs held-out data");
+        this.loss = new MixedLoss(example, ReverseKl.of(target), ReweightedForwardKl.of(target),
                 config.exampleWeight(), config.energyWeight(), config.reweightedWeight());
         this.adam = Adam.of(generator.flow(), config.adam());
         this.parameters = List.copyOf(adam.parameters().values());
@@ -166,6 +182,17 @@ public final class Trainer {
         }
         t.step = saved.step();
         t.lastReportStep = t.step;
+        if (saved.best() != null) {
+            t.bestStep = saved.best().step();
+            t.bestNll = saved.best().heldOutNll();
+            if (t.config.patience() > 0) {
+                if (!saved.best().parameters().keySet().equals(named.keySet()))
+                    throw new MolecularFileException(checkpoint, "the early-stopping parameters do not match the model's");
+                t.bestParameters = new LinkedHashMap<>();
+                for (Map.Entry<String, INDArray> e : saved.best().parameters().entrySet()) t.bestParameters.put(e.getKey(), e.getValue().dup());
+            }
+            t.stopped = t.patienceExhausted();
+        }
         return t;
     }
 
@@ -210,11 +237,12 @@ public final class Trainer {
         Progress last = null;
         Loss.Report report = null;
         double norm = Double.NaN;
-        while (step < target) {
+        while (step < target && !stopped) {
             long s = step;
             for (Parameter p : parameters) {
                 p.zeroGrad();
             }
+            if (tempered != null) tempered.setScale(config.kTScale().at(s));
             report = loss.backward(batch(s));
             norm = Double.isFinite(config.clipNorm()) ? GradientClipping.clip(parameters, config.clipNorm())
                     : GradientClipping.globalNorm(parameters);
@@ -231,11 +259,49 @@ public final class Trainer {
                 last = report(report, norm);
             }
             if (config.checkpoint() != null && ((config.checkpointInterval() > 0
-                    && step % config.checkpointInterval() == 0) || step == config.steps())) {
+                    && step % config.checkpointInterval() == 0) || step == config.steps() || stopped)) {
                 writeCheckpoint(config.checkpoint());
             }
         }
         return last != null ? last : report(null, Double.NaN);
+    }
+
+    /** Whether training stopped early (and the flow holds the parameters of {@link #bestStep()}). */
+    public boolean stoppedEarly() {
+        return stopped;
+    }
+
+    /** The step of the lowest held-out NLL so far, -1 before the first evaluation or without held-out data. */
+    public long bestStep() {
+        return bestStep;
+    }
+
+    /** The lowest held-out NLL so far (+infinity before the first evaluation or without held-out data). */
+    public double bestHeldOutNll() {
+        return bestNll;
+    }
+
+    private boolean patienceExhausted() {
+        return config.patience() > 0 && bestStep >= 0 && step - bestStep >= (long) config.patience() * config.evaluationInterval();
+    }
+
+    /**
+     * After an evaluation at {@link #step}: note the lowest held-out NLL (always, for the report);
+     * with early stopping keep its parameters, and stop when patience is spent.
+     */
+    private void track(double nll) {
+        if (!Double.isFinite(nll)) return;
+        if (nll < bestNll) {
+            bestNll = nll;
+            bestStep = step;
+            if (config.patience() > 0) {
+                bestParameters = new LinkedHashMap<>();
+                for (Map.Entry<String, Parameter> e : adam.parameters().entrySet()) bestParameters.put(e.getKey(), e.getValue().value().dup());
+            }
+        } else if (patienceExhausted()) {
+            stopped = true;
+            for (Map.Entry<String, Parameter> e : adam.parameters().entrySet()) e.getValue().value().assign(bestParameters.get(e.getKey()));
+        }
     }
 
     /** The inputs of step {@code s}; each is drawn only if its loss term is used at s. */
@@ -250,8 +316,11 @@ public final class Trainer {
     private Progress report(Loss.Report last, double norm) {
         long now = System.nanoTime();
         double rate = (step - lastReportStep) / Math.max(1e-9, (now - lastReportNanos) * 1e-9);
+        double nll = heldOutNll();
+        track(nll); // before the ESS, which then describes the flow training ends with
+        if (stopped) nll = bestNll; // what the restored parameters give (the report describes the final flow)
         Progress p = new Progress(step, config.learningRate().at(Math.max(0, step - 1)),
-                lossCount == 0 ? Double.NaN : lossSum / lossCount, last, norm, heldOutNll(), evaluationEss(), rate);
+                lossCount == 0 ? Double.NaN : lossSum / lossCount, last, norm, nll, evaluationEss(), rate);
         lossSum = 0;
         lossCount = 0;
         for (Listener l : listeners) {
@@ -285,6 +354,7 @@ public final class Trainer {
         new TrainingCheckpoint(step, config, values, adam.stepCount(), adam.firstMoments(), adam.secondMoments(),
                 minibatches == null ? 0 : (int) minibatches.data().size(0), dataFingerprint,
                 minibatches == null ? new int[0] : minibatches.trainingRows(),
-                minibatches == null ? new int[0] : minibatches.heldOutRows()).write(file);
+                minibatches == null ? new int[0] : minibatches.heldOutRows(),
+                bestStep < 0 ? null : new TrainingCheckpoint.Best(bestStep, bestNll, bestParameters == null ? Map.of() : bestParameters)).write(file);
     }
 }

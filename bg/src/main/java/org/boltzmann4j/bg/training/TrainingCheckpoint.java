@@ -35,6 +35,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   adam/v/NAME.npy           Adam's second moments
  *   split/training-rows.npy   int32 rows of the data that train
  *   split/held-out-rows.npy   int32 rows held out
+ *   best/NAME.npy             with early stopping: the parameters of the best held-out NLL so far
+ *                             (manifest "early_stopping": {"best_step", "best_nll", "parameters"},
+ *                             present once a held-out NLL was evaluated)
  * </pre>
  * Arrays are .npy, little endian, in the parameters' own dtype, so values round-trip bit for
  * bit. No random-generator state is stored: every random draw of a run is derived from (seed,
@@ -45,10 +48,26 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param step optimizer steps done
  * @param dataRows rows of the training data (0 when training by energy only)
  * @param dataFingerprint CRC-32 of the data's float64 values, hex; null without data
+ * @param best early stopping's best evaluation so far, or null (no early stopping, or no
+ *     held-out NLL yet)
  */
 public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, INDArray> parameters, long adamSteps,
         Map<String, INDArray> firstMoments, Map<String, INDArray> secondMoments, int dataRows, String dataFingerprint,
-        int[] trainingRows, int[] heldOutRows) {
+        int[] trainingRows, int[] heldOutRows, Best best) {
+
+    /** The step of the lowest held-out NLL so far, that NLL and the parameters after that step. */
+    public record Best(long step, double heldOutNll, Map<String, INDArray> parameters) {
+        public Best {
+            parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        }
+    }
+
+    /** A checkpoint without early-stopping state. */
+    public TrainingCheckpoint(long step, TrainingConfig config, Map<String, INDArray> parameters, long adamSteps,
+            Map<String, INDArray> firstMoments, Map<String, INDArray> secondMoments, int dataRows, String dataFingerprint,
+            int[] trainingRows, int[] heldOutRows) {
+        this(step, config, parameters, adamSteps, firstMoments, secondMoments, dataRows, dataFingerprint, trainingRows, heldOutRows, null);
+    }
 
     public static final String FORMAT = "boltzmann4j-training-checkpoint";
     public static final int VERSION = 1;
@@ -103,6 +122,9 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
         data.put("training_rows", trainingRows.length).put("held_out_rows", heldOutRows.length);
         manifest.put("rng", "none stored: java.util.SplittableRandom streams derived from (seed, purpose, step)");
         ParameterArchive.describe(manifest, parameters);
+        if (best != null)
+            manifest.putObject("early_stopping").put("best_step", best.step()).put("best_nll", best.heldOutNll())
+                    .put("parameters", !best.parameters().isEmpty());
         byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
         AtomicFile.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
@@ -118,6 +140,11 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
             }
             ParameterArchive.putStored(zip, "split/training-rows.npy", ParameterArchive.npy(NpyArray.ofInts(trainingRows.clone())));
             ParameterArchive.putStored(zip, "split/held-out-rows.npy", ParameterArchive.npy(NpyArray.ofInts(heldOutRows.clone())));
+            if (best != null) {
+                for (Map.Entry<String, INDArray> e : best.parameters().entrySet()) {
+                    ParameterArchive.putStored(zip, "best/" + e.getKey() + ".npy", ParameterArchive.npy(e.getValue()));
+                }
+            }
             zip.finish();
         });
     }
@@ -151,10 +178,18 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
                 }
                 JsonNode data = manifest.path("data");
                 JsonNode crc = data.path("crc32");
+                Best best = null;
+                JsonNode stopping = manifest.get("early_stopping");
+                if (stopping != null) {
+                    Map<String, INDArray> b = new LinkedHashMap<>();
+                    if (stopping.path("parameters").asBoolean(false))
+                        for (String name : parameters.keySet()) b.put(name, entries.array("best/" + name + ".npy"));
+                    best = new Best(stopping.path("best_step").asLong(-1), stopping.path("best_nll").asDouble(Double.NaN), b);
+                }
                 return new TrainingCheckpoint(manifest.path("step").asLong(-1), config, parameters,
                         manifest.path("adam").path("steps").asLong(-1), m, v, data.path("rows").asInt(-1),
                         crc.isTextual() ? crc.asText() : null,
-                        entries.ints("split/training-rows.npy"), entries.ints("split/held-out-rows.npy"));
+                        entries.ints("split/training-rows.npy"), entries.ints("split/held-out-rows.npy"), best);
             } catch (IllegalArgumentException e) {
                 throw new MolecularFileException(file, "bad checkpoint manifest: " + e.getMessage(), e);
             }

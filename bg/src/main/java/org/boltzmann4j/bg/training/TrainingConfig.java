@@ -27,10 +27,14 @@ import java.util.Objects;
  * @param checkpointInterval write a checkpoint every this many steps (0: only at the end of
  *     {@link Trainer#run()})
  * @param adam optimizer settings
+ * @param kTScale kT of the energy terms by step, relative to the generator's (1: its own
+ *     temperature; 4 at the start of a run annealed from four times the target temperature)
+ * @param patience early stopping: stop when the held-out NLL has not improved for this many
+ *     evaluations, and end with the parameters of the best one (0: never stop early)
  */
 public record TrainingConfig(int steps, int batchSize, Schedule learningRate, double clipNorm,
         Schedule exampleWeight, Schedule energyWeight, Schedule reweightedWeight, long seed, double heldOutFraction, int evaluationInterval,
-        int essSamples, Path checkpoint, int checkpointInterval, Adam.Settings adam) {
+        int essSamples, Path checkpoint, int checkpointInterval, Adam.Settings adam, Schedule kTScale, int patience) {
 
     public TrainingConfig {
         Objects.requireNonNull(learningRate, "learningRate");
@@ -38,6 +42,8 @@ public record TrainingConfig(int steps, int batchSize, Schedule learningRate, do
         Objects.requireNonNull(energyWeight, "energyWeight");
         Objects.requireNonNull(reweightedWeight, "reweightedWeight");
         Objects.requireNonNull(adam, "adam");
+        Objects.requireNonNull(kTScale, "kTScale");
+        if (patience < 0) throw new IllegalArgumentException("--patience must be >= 0, got " + patience);
         if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
         if (evaluationInterval <= 0) throw new IllegalArgumentException("evaluation interval must be > 0, got " + evaluationInterval);
@@ -54,26 +60,27 @@ public record TrainingConfig(int steps, int batchSize, Schedule learningRate, do
     /**
      * The defaults: 1000 steps, 256 per batch, learning rate 1e-3, no clipping, by example only
      * (example weight 1, energy weights 0), seed 0, 10 % held out, evaluation every 100 steps, no
-     * ESS samples, no checkpoints, Adam's defaults.
+     * ESS samples, no checkpoints, Adam's defaults, the generator's own temperature throughout, no
+     * early stopping.
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig(1000, 256, Schedule.constant(1e-3), Double.POSITIVE_INFINITY, Schedule.constant(1), Schedule.constant(0),
-                Schedule.constant(0), 0, 0.1, 100, 0, null, 0, Adam.Settings.defaults());
+                Schedule.constant(0), 0, 0.1, 100, 0, null, 0, Adam.Settings.defaults(), Schedule.constant(1), 0);
     }
 
     public TrainingConfig withSteps(int value) {
         return new TrainingConfig(value, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
-                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam, kTScale, patience);
     }
 
     public TrainingConfig withBatchSize(int value) {
         return new TrainingConfig(steps, value, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
-                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam, kTScale, patience);
     }
 
     public TrainingConfig withLearningRate(Schedule value) {
         return new TrainingConfig(steps, batchSize, value, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
-                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam, kTScale, patience);
     }
 
     /** A constant learning rate. */
@@ -83,7 +90,7 @@ public record TrainingConfig(int steps, int batchSize, Schedule learningRate, do
 
     public TrainingConfig withClipNorm(double value) {
         return new TrainingConfig(steps, batchSize, learningRate, value, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
-                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam, kTScale, patience);
     }
 
     /** Training by example only (the default). */
@@ -102,38 +109,50 @@ public record TrainingConfig(int steps, int batchSize, Schedule learningRate, do
      */
     public TrainingConfig withWeights(Schedule example, Schedule energy, Schedule reweighted) {
         return new TrainingConfig(steps, batchSize, learningRate, clipNorm, example, energy, reweighted, seed, heldOutFraction,
-                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam, kTScale, patience);
     }
 
     public TrainingConfig withSeed(long value) {
         return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, value, heldOutFraction,
-                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam, kTScale, patience);
     }
 
     public TrainingConfig withHeldOutFraction(double value) {
         return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, value,
-                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam);
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam, kTScale, patience);
     }
 
     public TrainingConfig withEvaluationInterval(int value) {
         return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
-                value, essSamples, checkpoint, checkpointInterval, adam);
+                value, essSamples, checkpoint, checkpointInterval, adam, kTScale, patience);
     }
 
     public TrainingConfig withEssSamples(int value) {
         return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
-                evaluationInterval, value, checkpoint, checkpointInterval, adam);
+                evaluationInterval, value, checkpoint, checkpointInterval, adam, kTScale, patience);
     }
 
     /** Checkpoints to {@code file} every {@code interval} steps (0: only at the end of a run; a null file: none). */
     public TrainingConfig withCheckpoint(Path file, int interval) {
         return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
-                evaluationInterval, essSamples, file, interval, adam);
+                evaluationInterval, essSamples, file, interval, adam, kTScale, patience);
     }
 
     public TrainingConfig withAdam(Adam.Settings value) {
         return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
-                evaluationInterval, essSamples, checkpoint, checkpointInterval, value);
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, value, kTScale, patience);
+    }
+
+    /** kT of the energy terms by step relative to the generator's (temperature annealing). */
+    public TrainingConfig withKTScale(Schedule value) {
+        return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam, value, patience);
+    }
+
+    /** Early stopping after this many evaluations without a better held-out NLL (0: none). */
+    public TrainingConfig withPatience(int value) {
+        return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
+                evaluationInterval, essSamples, checkpoint, checkpointInterval, adam, kTScale, value);
     }
 
     /** The configuration as stored in a checkpoint's manifest. */
@@ -158,10 +177,15 @@ public record TrainingConfig(int steps, int batchSize, Schedule learningRate, do
         }
         o.put("checkpoint_interval", checkpointInterval);
         o.set("adam", adam.toJson());
+        o.set("kt_scale", kTScale.toJson());
+        o.put("patience", patience);
         return o;
     }
 
-    /** Reads what {@link #toJson()} wrote; a missing or malformed key is an IllegalArgumentException. */
+    /**
+     * Reads what {@link #toJson()} wrote; a missing or malformed key is an IllegalArgumentException
+     * (except kt_scale and patience, which checkpoints written before them lack: constant 1 and 0).
+     */
     public static TrainingConfig fromJson(JsonNode o) {
         JsonNode clip = field(o, "clip_norm");
         JsonNode checkpoint = field(o, "checkpoint");
@@ -174,7 +198,9 @@ public record TrainingConfig(int steps, int batchSize, Schedule learningRate, do
                 integer(o, "seed"), field(o, "held_out_fraction").doubleValue(),
                 (int) integer(o, "evaluation_interval"), (int) integer(o, "ess_samples"),
                 checkpoint.isNull() ? null : Path.of(checkpoint.asText()),
-                (int) integer(o, "checkpoint_interval"), Adam.Settings.fromJson(field(o, "adam")));
+                (int) integer(o, "checkpoint_interval"), Adam.Settings.fromJson(field(o, "adam")),
+                o.has("kt_scale") ? Schedule.fromJson(o.get("kt_scale")) : Schedule.constant(1),
+                o.has("patience") ? (int) integer(o, "patience") : 0);
     }
 
     private static JsonNode field(JsonNode o, String key) {
