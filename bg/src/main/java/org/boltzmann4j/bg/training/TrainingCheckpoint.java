@@ -35,6 +35,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   adam/v/NAME.npy           Adam's second moments
  *   split/training-rows.npy   int32 rows of the data that train
  *   split/held-out-rows.npy   int32 rows held out
+ *   loss/NAME.npy             state of a loss that keeps one (FAB: its replay buffer and AIS step
+ *                             sizes), described by the manifest's "loss" object
  * </pre>
  * Arrays are .npy, little endian, in the parameters' own dtype, so values round-trip bit for
  * bit. No random-generator state is stored: every random draw of a run is derived from (seed,
@@ -45,17 +47,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param step optimizer steps done
  * @param dataRows rows of the training data (0 when training by energy only)
  * @param dataFingerprint CRC-32 of the data's float64 values, hex; null without data
+ * @param lossState the manifest's "loss" object ({@link FabLoss#stateJson()}), null for a loss without state
+ * @param lossArrays the arrays of that state
  */
 public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, INDArray> parameters, long adamSteps,
         Map<String, INDArray> firstMoments, Map<String, INDArray> secondMoments, int dataRows, String dataFingerprint,
-        int[] trainingRows, int[] heldOutRows) {
+        int[] trainingRows, int[] heldOutRows, JsonNode lossState, Map<String, INDArray> lossArrays) {
 
     public static final String FORMAT = "boltzmann4j-training-checkpoint";
     public static final int VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** A checkpoint of a run whose loss keeps no state of its own. */
+    public TrainingCheckpoint(long step, TrainingConfig config, Map<String, INDArray> parameters, long adamSteps,
+            Map<String, INDArray> firstMoments, Map<String, INDArray> secondMoments, int dataRows, String dataFingerprint,
+            int[] trainingRows, int[] heldOutRows) {
+        this(step, config, parameters, adamSteps, firstMoments, secondMoments, dataRows, dataFingerprint, trainingRows, heldOutRows, null, Map.of());
+    }
+
     public TrainingCheckpoint {
+        lossArrays = Collections.unmodifiableMap(new LinkedHashMap<>(lossArrays == null ? Map.of() : lossArrays));
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         firstMoments = Collections.unmodifiableMap(new LinkedHashMap<>(firstMoments));
         secondMoments = Collections.unmodifiableMap(new LinkedHashMap<>(secondMoments));
@@ -103,6 +115,7 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
         data.put("training_rows", trainingRows.length).put("held_out_rows", heldOutRows.length);
         manifest.put("rng", "none stored: java.util.SplittableRandom streams derived from (seed, purpose, step)");
         ParameterArchive.describe(manifest, parameters);
+        if (lossState != null) manifest.set("loss", lossState);
         byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
         AtomicFile.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
@@ -118,6 +131,9 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
             }
             ParameterArchive.putStored(zip, "split/training-rows.npy", ParameterArchive.npy(NpyArray.ofInts(trainingRows.clone())));
             ParameterArchive.putStored(zip, "split/held-out-rows.npy", ParameterArchive.npy(NpyArray.ofInts(heldOutRows.clone())));
+            for (Map.Entry<String, INDArray> e : lossArrays.entrySet()) {
+                ParameterArchive.putStored(zip, "loss/" + e.getKey() + ".npy", ParameterArchive.npy(e.getValue()));
+            }
             zip.finish();
         });
     }
@@ -151,10 +167,15 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
                 }
                 JsonNode data = manifest.path("data");
                 JsonNode crc = data.path("crc32");
+                JsonNode loss = manifest.get("loss");
+                Map<String, INDArray> lossArrays = new LinkedHashMap<>();
+                if (loss != null) {
+                    for (String name : FabLoss.stateArrays(loss)) lossArrays.put(name, entries.array("loss/" + name + ".npy"));
+                }
                 return new TrainingCheckpoint(manifest.path("step").asLong(-1), config, parameters,
                         manifest.path("adam").path("steps").asLong(-1), m, v, data.path("rows").asInt(-1),
                         crc.isTextual() ? crc.asText() : null,
-                        entries.ints("split/training-rows.npy"), entries.ints("split/held-out-rows.npy"));
+                        entries.ints("split/training-rows.npy"), entries.ints("split/held-out-rows.npy"), loss, lossArrays);
             } catch (IllegalArgumentException e) {
                 throw new MolecularFileException(file, "bad checkpoint manifest: " + e.getMessage(), e);
             }
