@@ -9,7 +9,10 @@ import org.boltzmann4j.bg.generator.MolecularModel;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.systems.MolecularSystem;
+import org.boltzmann4j.bg.sampling.AnnealedImportanceSampling;
+import org.boltzmann4j.bg.training.FabLoss;
 import org.boltzmann4j.bg.training.MolecularTraining;
+import org.boltzmann4j.bg.training.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Option;
                 "The flow: internal coordinates (from the PDB's bonds; --coordinates cartesian for toys without bonds) with "
                         + "rational-quadratic spline couplings (or affine RealNVP couplings: --transformer realnvp). By example is maximum "
                         + "likelihood on MD frames, by energy reverse KL with OpenMM energies and forces, mixed is by example with the "
-                        + "energy term ramped in over the middle third. Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
+                        + "energy term ramped in over the middle third; fab is flow annealed importance sampling bootstrap (the mass-covering "
+                        + "alpha = 2 divergence estimated by AIS from the flow towards p^2/q with HMC, and a replay buffer; no data). Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
                         + "(a checkpoint: --resume continues a killed run)."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
@@ -29,7 +33,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "replicas) are joined in the order given.")
     List<Path> data;
 
-    @Option(names = "--by", defaultValue = MolecularTraining.Plan.DEFAULT_BY, paramLabel = "example|energy|mixed",
+    @Option(names = "--by", defaultValue = MolecularTraining.Plan.DEFAULT_BY, paramLabel = "example|energy|mixed|fab",
             description = "How to train (default: ${DEFAULT-VALUE}).")
     String by;
 
@@ -66,6 +70,26 @@ final class TrainCommand implements Callable<Integer> {
             description = "Seed of initialisation, batches and samples (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--ais-steps", defaultValue = "" + AnnealedImportanceSampling.Settings.DEFAULT_INTERMEDIATE_DISTRIBUTIONS, paramLabel = "K",
+            description = "--by fab: intermediate distributions of AIS between the flow and p^2/q, one HMC transition each (default: ${DEFAULT-VALUE}).")
+    int aisSteps;
+
+    @Option(names = "--hmc-steps", defaultValue = "" + AnnealedImportanceSampling.Settings.DEFAULT_LEAPFROG_STEPS, paramLabel = "L",
+            description = "--by fab: leapfrog steps per HMC transition, step size adapted towards acceptance 0.65 (default: ${DEFAULT-VALUE}).")
+    int hmcSteps;
+
+    @Option(names = "--buffer-batches", defaultValue = "" + FabLoss.Settings.DEFAULT_BUFFER_BATCHES, paramLabel = "B",
+            description = "--by fab: replay buffer capacity in batches, 0 for none (default: ${DEFAULT-VALUE}).")
+    int bufferBatches;
+
+    @Option(names = "--buffer-min-batches", defaultValue = "" + FabLoss.Settings.DEFAULT_MIN_BUFFER_BATCHES, paramLabel = "M",
+            description = "--by fab: batches in the buffer before the first step (default: ${DEFAULT-VALUE}).")
+    int bufferMinBatches;
+
+    @Option(names = "--steps-per-ais", defaultValue = "" + FabLoss.Settings.DEFAULT_GRADIENT_STEPS_PER_AIS, paramLabel = "S",
+            description = "--by fab: gradient steps on buffer draws per new AIS batch (default: ${DEFAULT-VALUE}; 1 without a buffer).")
+    int stepsPerAis;
+
     @Mixin EnergyOptions energyOptions;
 
     @Option(names = "--resume", description = "Continue the training saved in --out.")
@@ -80,7 +104,11 @@ final class TrainCommand implements Callable<Integer> {
         if (!(temperatureK > 0)) throw new Main.UsageException("--temperature-k must be > 0, got " + temperatureK);
         FlowArchitecture architecture;
         MolecularTraining.Plan plan;
+        FabLoss.Settings fab;
         try {
+            fab = FabLoss.Settings.defaults().withAis(AnnealedImportanceSampling.Settings.defaults().withIntermediateDistributions(aisSteps)
+                    .withLeapfrogSteps(hmcSteps)).withBufferBatches(bufferBatches);
+            if (bufferBatches > 0) fab = fab.withMinBufferBatches(bufferMinBatches).withGradientStepsPerAis(stepsPerAis);
             architecture = flowSize.architecture(preset, coordinates, seed);
             plan = (preset.equals("quick") ? MolecularTraining.Plan.quick() : MolecularTraining.Plan.defaults()).withBy(by).withBatchSize(batch)
                     .withLearningRate(learningRate).withSeed(seed).withEnergyWeight(energyWeight);
@@ -107,9 +135,13 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         try (Progress progress = new Progress("train", plan.steps(), "steps")) {
-            var result = MolecularTraining.train(model, frames, plan, energyOptions.platform, threads, out, resume, p -> progress.stepTo(p.step(),
+            Trainer.Listener plain = plan.by().equals("fab") ? null : p -> progress.stepTo(p.step(),
                     String.format("loss %.3f%s%s", p.meanLoss(), Double.isFinite(p.heldOutNll()) ? String.format(", held-out NLL %.2f", p.heldOutNll()) : "",
-                            Double.isFinite(p.ess()) ? String.format(", ESS %.3f", p.ess()) : "")));
+                            Double.isFinite(p.ess()) ? String.format(", ESS %.3f", p.ess()) : ""));
+            MolecularTraining.FabListener fabProgress = (p, s, evaluations) -> progress.stepTo(p.step(),
+                    String.format("loss %.3f, flow ESS %.3f, AIS ESS (p^2/q) %.3f, HMC acceptance %.2f, %d energy evaluations", p.meanLoss(), p.ess(),
+                            s.aisEss(), s.acceptance(), evaluations));
+            var result = MolecularTraining.train(model, frames, plan, fab, energyOptions.platform, threads, out, resume, plain, fabProgress);
             System.err.printf("train: %d steps in %.0f s, %d OpenMM energy evaluations -> %s%n", plan.steps(), result.seconds(),
                     result.energyEvaluations(), out);
         }

@@ -42,7 +42,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class FabLoss implements Loss {
 
     /** Stream purposes (see {@link RandomStreams}). */
-    public static final long AIS_STREAM = 40, BUFFER_STREAM = 41;
+    public static final long AIS_STREAM = RandomStreams.AIS, BUFFER_STREAM = RandomStreams.REPLAY;
 
     /**
      * @param ais the AIS sampler's settings (intermediate distributions, leapfrog steps, step size)
