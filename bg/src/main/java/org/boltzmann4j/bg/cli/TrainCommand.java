@@ -82,9 +82,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "--by fab: replay buffer capacity in batches, 0 for none (default: ${DEFAULT-VALUE}).")
     int bufferBatches;
 
-    @Option(names = "--buffer-min-batches", defaultValue = "" + FabLoss.Settings.DEFAULT_MIN_BUFFER_BATCHES, paramLabel = "M",
-            description = "--by fab: batches in the buffer before the first step (default: ${DEFAULT-VALUE}).")
-    int bufferMinBatches;
+    @Option(names = "--buffer-min-batches", paramLabel = "M",
+            description = "--by fab: batches in the buffer before the first step (default: " + FabLoss.Settings.DEFAULT_MIN_BUFFER_BATCHES
+                    + ", at most --buffer-batches).")
+    Integer bufferMinBatches;
 
     @Option(names = "--steps-per-ais", defaultValue = "" + FabLoss.Settings.DEFAULT_GRADIENT_STEPS_PER_AIS, paramLabel = "S",
             description = "--by fab: gradient steps on buffer draws per new AIS batch (default: ${DEFAULT-VALUE}; 1 without a buffer).")
@@ -108,7 +109,10 @@ final class TrainCommand implements Callable<Integer> {
         try {
             fab = FabLoss.Settings.defaults().withAis(AnnealedImportanceSampling.Settings.defaults().withIntermediateDistributions(aisSteps)
                     .withLeapfrogSteps(hmcSteps)).withBufferBatches(bufferBatches);
-            if (bufferBatches > 0) fab = fab.withMinBufferBatches(bufferMinBatches).withGradientStepsPerAis(stepsPerAis);
+            if (bufferBatches > 0) {
+                if (bufferMinBatches != null) fab = fab.withMinBufferBatches(bufferMinBatches);
+                fab = fab.withGradientStepsPerAis(stepsPerAis);
+            }
             architecture = flowSize.architecture(preset, coordinates, seed);
             plan = (preset.equals("quick") ? MolecularTraining.Plan.quick() : MolecularTraining.Plan.defaults()).withBy(by).withBatchSize(batch)
                     .withLearningRate(learningRate).withSeed(seed).withEnergyWeight(energyWeight);
