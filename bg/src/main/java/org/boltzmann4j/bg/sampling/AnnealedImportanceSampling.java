@@ -251,6 +251,7 @@ public final class AnnealedImportanceSampling {
             Energy.Evaluation e = energy.evaluate(xm, withGradient);
             u = Batches.toDoubles(e.energies());
             double[] ld = Batches.toDoubles(pass.logDet());
+            x = Batches.toDoubles(xm); // read before the backward pass and release, which need not keep it
             f = new double[n];
             logQ = new double[n];
             for (int i = 0; i < n; i++) {
@@ -267,7 +268,6 @@ public final class AnnealedImportanceSampling {
             } else {
                 gradF = null;
             }
-            x = Batches.toDoubles(xm);
             pass.release();
         }
 
