@@ -9,7 +9,10 @@ import org.boltzmann4j.bg.generator.MolecularModel;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.systems.MolecularSystem;
+import org.boltzmann4j.bg.sampling.AnnealedImportanceSampling;
+import org.boltzmann4j.bg.training.FabLoss;
 import org.boltzmann4j.bg.training.MolecularTraining;
+import org.boltzmann4j.bg.training.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Option;
                         + "(reverse KL at " + MolecularTraining.Plan.DEFAULT_ANNEAL_FACTOR + " x --temperature-k, where barriers are low, then "
                         + MolecularTraining.Plan.DEFAULT_ANNEAL_RUNGS + " rungs down to the target by the flow's own samples reweighted), "
                         + "plain reverse KL with --anneal-rungs 0, which is mode-seeking and can lose a state; mixed is by example with the "
-                        + "energy term ramped in over the middle third. By example and mixed hold out 10 % of the frames in blocks "
+                        + "energy term ramped in over the middle third; fab is flow annealed importance sampling bootstrap (the mass-covering "
+                        + "alpha = 2 divergence estimated by AIS from the flow towards p^2/q with HMC, and a replay buffer; no data). By example and mixed hold out 10 % of the frames in blocks "
                         + "contiguous in time and report the step where the held-out NLL stopped improving (--patience N: stop there). Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
                         + "(a checkpoint: --resume continues a killed run)."})
 final class TrainCommand implements Callable<Integer> {
@@ -33,7 +37,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "replicas) are joined in the order given.")
     List<Path> data;
 
-    @Option(names = "--by", defaultValue = MolecularTraining.Plan.DEFAULT_BY, paramLabel = "example|energy|mixed",
+    @Option(names = "--by", defaultValue = MolecularTraining.Plan.DEFAULT_BY, paramLabel = "example|energy|mixed|fab",
             description = "How to train (default: ${DEFAULT-VALUE}).")
     String by;
 
@@ -100,6 +104,27 @@ final class TrainCommand implements Callable<Integer> {
             description = "Decoupled weight decay (AdamW) per step, times the learning rate (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
+    @Option(names = "--ais-steps", defaultValue = "" + AnnealedImportanceSampling.Settings.DEFAULT_INTERMEDIATE_DISTRIBUTIONS, paramLabel = "K",
+            description = "--by fab: intermediate distributions of AIS between the flow and p^2/q, one HMC transition each (default: ${DEFAULT-VALUE}).")
+    int aisSteps;
+
+    @Option(names = "--hmc-steps", defaultValue = "" + AnnealedImportanceSampling.Settings.DEFAULT_LEAPFROG_STEPS, paramLabel = "L",
+            description = "--by fab: leapfrog steps per HMC transition, step size adapted towards acceptance 0.65 (default: ${DEFAULT-VALUE}).")
+    int hmcSteps;
+
+    @Option(names = "--buffer-batches", defaultValue = "" + FabLoss.Settings.DEFAULT_BUFFER_BATCHES, paramLabel = "B",
+            description = "--by fab: replay buffer capacity in batches, 0 for none (default: ${DEFAULT-VALUE}).")
+    int bufferBatches;
+
+    @Option(names = "--buffer-min-batches", paramLabel = "M",
+            description = "--by fab: batches in the buffer before the first step (default: " + FabLoss.Settings.DEFAULT_MIN_BUFFER_BATCHES
+                    + ", at most --buffer-batches).")
+    Integer bufferMinBatches;
+
+    @Option(names = "--steps-per-ais", defaultValue = "" + FabLoss.Settings.DEFAULT_GRADIENT_STEPS_PER_AIS, paramLabel = "S",
+            description = "--by fab: gradient steps on buffer draws per new AIS batch (default: ${DEFAULT-VALUE}; 1 without a buffer).")
+    int stepsPerAis;
+
     @Mixin EnergyOptions energyOptions;
 
     @Option(names = "--resume", description = "Continue the training saved in --out.")
@@ -114,7 +139,14 @@ final class TrainCommand implements Callable<Integer> {
         if (!(temperatureK > 0)) throw new Main.UsageException("--temperature-k must be > 0, got " + temperatureK);
         FlowArchitecture architecture;
         MolecularTraining.Plan plan;
+        FabLoss.Settings fab;
         try {
+            fab = FabLoss.Settings.defaults().withAis(AnnealedImportanceSampling.Settings.defaults().withIntermediateDistributions(aisSteps)
+                    .withLeapfrogSteps(hmcSteps)).withBufferBatches(bufferBatches);
+            if (bufferBatches > 0) {
+                if (bufferMinBatches != null) fab = fab.withMinBufferBatches(bufferMinBatches);
+                fab = fab.withGradientStepsPerAis(stepsPerAis);
+            }
             architecture = flowSize.architecture(preset, coordinates, seed);
             plan = (preset.equals("quick") ? MolecularTraining.Plan.quick() : MolecularTraining.Plan.defaults()).withBy(by).withBatchSize(batch)
                     .withLearningRate(learningRate).withSeed(seed).withEnergyWeight(energyWeight).withAnnealRungs(annealRungs)
@@ -152,9 +184,13 @@ final class TrainCommand implements Callable<Integer> {
             throw new Main.UsageException(e.getMessage());
         }
         try (Progress progress = new Progress("train", plan.steps(), "steps")) {
-            var result = MolecularTraining.train(model, frames, plan, energyOptions.platform, threads, out, resume, p -> progress.stepTo(p.step(),
+            Trainer.Listener plain = plan.by().equals("fab") ? null : p -> progress.stepTo(p.step(),
                     String.format("loss %.3f%s%s", p.meanLoss(), Double.isFinite(p.heldOutNll()) ? String.format(", held-out NLL %.2f", p.heldOutNll()) : "",
-                            Double.isFinite(p.ess()) ? String.format(", ESS %.3f", p.ess()) : "")));
+                            Double.isFinite(p.ess()) ? String.format(", ESS %.3f", p.ess()) : ""));
+            MolecularTraining.FabListener fabProgress = (p, s, evaluations) -> progress.stepTo(p.step(),
+                    String.format("loss %.3f, flow ESS %.3f, AIS ESS (p^2/q) %.3f, HMC acceptance %.2f, %d energy evaluations", p.meanLoss(), p.ess(),
+                            s.aisEss(), s.acceptance(), evaluations));
+            var result = MolecularTraining.train(model, frames, plan, fab, energyOptions.platform, threads, out, resume, plain, fabProgress);
             long done = result.last() == null ? plan.steps() : result.last().step();
             if (result.bestStep() >= 0 && result.bestStep() == done)
                 System.err.printf("train: held-out NLL still improving at the last step %d (%.3f nats)%n", done, result.bestHeldOutNll());

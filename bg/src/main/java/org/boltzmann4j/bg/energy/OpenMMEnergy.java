@@ -92,6 +92,10 @@ public final class OpenMMEnergy implements Energy, AutoCloseable {
             fg = withGradient ? Batches.uninitialized(DataType.DOUBLE, good, dimension) : null;
         }
         if (good > 0) pool.evaluate(Batches.segment(xg), good, Batches.segment(eg), fg == null ? null : Batches.segment(fg));
+        // a segment does not keep its array alive: without the fence the gathered copies may be freed while OpenMM reads them
+        java.lang.ref.Reference.reachabilityFence(xg);
+        java.lang.ref.Reference.reachabilityFence(eg);
+        java.lang.ref.Reference.reachabilityFence(fg);
         Values ev = Values.of(energies), egv = Values.of(eg);
         Values gv = withGradient ? Values.of(gradient) : null, fgv = withGradient ? Values.of(fg) : null;
         // backwards, so that in place (i == j) every row is read before it is written

@@ -203,6 +203,42 @@ public final class MolecularModel {
         return new SampleSet(new Frames(n, atoms(), x), logQ, energies, logW);
     }
 
+    /**
+     * Samples of annealed importance sampling from this model's flow towards exp(-U/kT) ({@link
+     * org.boltzmann4j.bg.sampling.AnnealedImportanceSampling}, in the flow's latent space), in chunks of
+     * 256 whose HMC step sizes adapt from chunk to chunk; chunk c draws from (seed, AIS stream, c).
+     * Returns the final configurations with their energies (kJ/mol, from {@code energy}) and AIS
+     * log weights, and the flow's own log weights of the starting samples.
+     */
+    public AisSamples annealedSamples(int n, long seed, Energy energy, org.boltzmann4j.bg.sampling.AnnealedImportanceSampling.Settings settings,
+            java.util.function.IntConsumer progress) {
+        if (n < 1) throw new IllegalArgumentException("--n must be >= 1, got " + n);
+        double kT = org.boltzmann4j.bg.energy.ThermalEnergy.kT(temperatureK);
+        var ais = new org.boltzmann4j.bg.sampling.AnnealedImportanceSampling(built.base(), built.flow(), energy, kT, built.circular(),
+                org.boltzmann4j.bg.sampling.AnnealedImportanceSampling.Target.BOLTZMANN, settings);
+        int dim = 3 * atoms(), chunk = 256;
+        double[] x = new double[n * dim], energies = new double[n], logW = new double[n], flowLogW = new double[n];
+        long evaluations = 0;
+        double acceptance = 0;
+        int chunks = 0;
+        for (int first = 0; first < n; first += chunk, chunks++) {
+            int m = Math.min(chunk, n - first);
+            var r = ais.run(m, org.boltzmann4j.bg.random.RandomStreams.of(seed, org.boltzmann4j.bg.random.RandomStreams.AIS, chunks));
+            System.arraycopy(org.boltzmann4j.bg.tensor.Batches.toDoubles(r.x()), 0, x, first * dim, m * dim);
+            for (int i = 0; i < m; i++) energies[first + i] = r.reducedEnergies()[i] * kT;
+            System.arraycopy(r.logW(), 0, logW, first, m);
+            System.arraycopy(r.flowLogW(), 0, flowLogW, first, m);
+            evaluations += r.energyEvaluations();
+            acceptance += Double.isNaN(r.meanAcceptance()) ? 0 : r.meanAcceptance() * m;
+            progress.accept(first + m);
+        }
+        return new AisSamples(new Frames(n, atoms(), x), energies, logW, flowLogW, settings.intermediateDistributions() == 0 ? Double.NaN : acceptance / n,
+                evaluations);
+    }
+
+    /** What {@link #annealedSamples} gives: configurations (nm), energies (kJ/mol), AIS log weights, the flow's log weights, mean HMC acceptance, energy evaluations. */
+    public record AisSamples(Frames x, double[] energies, double[] logW, double[] flowLogW, double acceptance, long energyEvaluations) {}
+
     /** log q(x) of configurations (n, 3N, nm), in chunks. */
     public double[] logQ(Frames frames) {
         if (frames.atoms() != atoms()) throw new IllegalArgumentException(frames.atoms() + " atoms, the model has " + atoms());

@@ -22,6 +22,11 @@ public final class RandomStreams {
     public static final long LATENT = 3;
     public static final long EVALUATION = 4;
 
+    // Annealed importance sampling (sampling/AnnealedImportanceSampling: a batch's chains) and
+    // FAB's replay-buffer draws (training/FabLoss).
+    public static final long AIS = 40;
+    public static final long REPLAY = 41;
+
     // Sampling (sampling/*): a chain's or replica's own seed, then streams within it.
     public static final long CHAIN = 16;
     public static final long START_VELOCITIES = 17;

@@ -49,6 +49,23 @@ public final class MaximumLikelihood implements Loss {
         return Report.example(nll);
     }
 
+    /**
+     * The weighted NLL L = -sum_i c_i log q(x_i) with fixed coefficients c (float64, n), adding
+     * {@code weight} * dL/dθ to the gradients through the inverse pass (dL/dz_i = -c_i (d log p_Z/dz)(z_i),
+     * dL/d(logDet_i) = -c_i): the gradient of importance-weighted maximum likelihood, shared by the
+     * reweighted forward KL and FAB. Returns log q(x_i) (n) at the current parameters.
+     */
+    static INDArray weightedNllBackward(Distribution base, Transform flow, INDArray x, INDArray c, double weight) {
+        int n = (int) x.size(0);
+        Transform.Pass pass = flow.inversePass(Tensors.as(x, flow.dataType()));
+        INDArray z = Tensors.as(pass.output(), DataType.DOUBLE);
+        INDArray logQ = base.logProb(z).addi(pass.logDet());
+        INDArray gradZ = base.gradLogProb(z).muliColumnVector(c.reshape(n, 1)).muli(-weight);
+        pass.backward(Tensors.as(gradZ, flow.dataType()), c.mul(-weight));
+        pass.release();
+        return logQ;
+    }
+
     /** log q(x) per row, float64 (n), without keeping anything for a backward pass. */
     public INDArray logQ(INDArray x) {
         Transform.Result r = flow.inverse(Tensors.as(x, flow.dataType()));

@@ -20,8 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Trains a {@link MolecularModel} against its OpenMM System: by example (maximum likelihood on
  * MD frames), by energy (reverse KL with OpenMM energies and forces, by default temperature-annealed:
- * {@link Annealing}), or mixed (by example
- * throughout, the energy term ramped in over the middle third of the run, as in Noé et al. 2019).
+ * {@link Annealing}), mixed (by example throughout, the energy term ramped in over the middle third of
+ * the run, as in Noé et al. 2019), or by FAB (the alpha = 2 divergence with AIS and a replay buffer,
+ * {@link FabLoss}; no data).
  * Parameters and optimizer state go to {@code out/parameters.zip} every {@link Plan#checkpointInterval()}
  * steps, from which a killed run resumes bit-identically; model.json records how it was trained,
  * including the number of OpenMM energy evaluations spent.
@@ -34,7 +35,7 @@ public final class MolecularTraining {
      * change what differs with the withers; the evaluation and checkpoint intervals follow from
      * the number of steps.
      *
-     * @param by "example", "energy" or "mixed"
+     * @param by "example", "energy", "mixed" or "fab"
      * @param learningRate peak learning rate of the cosine schedule (warm-up over the first tenth,
      *     at most 200 steps; decay to a hundredth)
      * @param seed seed of the data split, the batches and the latent samples
@@ -79,8 +80,8 @@ public final class MolecularTraining {
         public static final double DEFAULT_WEIGHT_DECAY = 0;
 
         public Plan {
-            if (!"example".equals(by) && !"energy".equals(by) && !"mixed".equals(by))
-                throw new IllegalArgumentException("--by must be example, energy or mixed, got " + by);
+            if (!"example".equals(by) && !"energy".equals(by) && !"mixed".equals(by) && !"fab".equals(by))
+                throw new IllegalArgumentException("--by must be example, energy, mixed or fab, got " + by);
             if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
             if (batchSize < 2) throw new IllegalArgumentException("--batch must be >= 2, got " + batchSize);
             if (!(learningRate > 0)) throw new IllegalArgumentException("--learning-rate must be > 0, got " + learningRate);
@@ -185,7 +186,7 @@ public final class MolecularTraining {
         }
 
         public boolean needsData() {
-            return !by.equals("energy");
+            return !by.equals("energy") && !by.equals("fab");
         }
 
         public boolean needsEnergy() {
@@ -219,6 +220,10 @@ public final class MolecularTraining {
                 case "energy" -> {
                     example = Schedule.constant(0);
                     energy = Schedule.constant(1);
+                }
+                case "fab" -> { // the FabLoss draws its own samples
+                    example = Schedule.constant(0);
+                    energy = Schedule.constant(0);
                 }
                 default -> {
                     example = Schedule.constant(1);
@@ -271,6 +276,22 @@ public final class MolecularTraining {
      */
     public static Result train(MolecularModel model, Frames data, Plan plan, String platform, int threads, Path out, boolean resume,
             Trainer.Listener listener) throws IOException {
+        return train(model, data, plan, FabLoss.Settings.defaults(), platform, threads, out, resume, listener, null);
+    }
+
+    /** A report of a FAB run: the trainer's progress, the latest AIS batch and the energy evaluations so far (earlier runs of a resumed one included). */
+    @FunctionalInterface
+    public interface FabListener {
+        void report(Trainer.Progress progress, FabLoss.Status status, long energyEvaluations);
+    }
+
+    /**
+     * As {@link #train(MolecularModel, Frames, Plan, String, int, Path, boolean, Trainer.Listener)}, with the
+     * settings of {@code --by fab} (AIS towards p^2/q in the flow's latent space, its circular torsions
+     * wrapped, and the replay buffer; see {@link FabLoss}) and a listener of FAB's progress (or null).
+     */
+    public static Result train(MolecularModel model, Frames data, Plan plan, FabLoss.Settings fab, String platform, int threads, Path out,
+            boolean resume, Trainer.Listener listener, FabListener fabListener) throws IOException {
         if (plan.needsData() && (data == null || data.frames() < 10))
             throw new IllegalArgumentException("training " + (plan.by().equals("mixed") ? "mixed" : "by example") + " needs MD frames (at least 10), got "
                     + (data == null ? "none" : data.frames()));
@@ -284,8 +305,14 @@ public final class MolecularTraining {
             CountingEnergy counted = new CountingEnergy(RegularizedEnergy.of(openmm, plan.energyCutoffKjMol()));
             BoltzmannGenerator generator = model.generator(counted);
             INDArray x = plan.needsData() ? Batches.matrix(data.xyz(), data.frames(), 3 * data.atoms(), DataType.DOUBLE) : null;
-            Trainer trainer = resume ? Trainer.resume(checkpoint, generator, x) : new Trainer(generator, x, plan.config(checkpoint, model.temperatureK()));
+            Trainer trainer = resume ? Trainer.resume(checkpoint, generator, x)
+                    : plan.by().equals("fab") ? new Trainer(generator, null, plan.config(checkpoint, model.temperatureK()),
+                            new FabLoss(generator, model.built().circular(), fab, plan.batchSize(), plan.seed()))
+                    : new Trainer(generator, x, plan.config(checkpoint, model.temperatureK()));
             if (listener != null) trainer.addListener(listener);
+            long before = resume ? model.training().path("energy_evaluations").asLong(0) : 0;
+            if (fabListener != null && trainer.loss() instanceof FabLoss f)
+                trainer.addListener(p -> fabListener.report(p, f.status(), before + counted.evaluations()));
             Trainer.Progress last = trainer.run();
             double seconds = (System.nanoTime() - start) / 1e9;
             long previous = resume ? model.training().path("energy_evaluations").asLong(0) : 0;
@@ -296,6 +323,10 @@ public final class MolecularTraining {
                     .put("energy_evaluations", previous + counted.evaluations())
                     .put("data_frames", data == null ? 0 : data.frames())
                     .put("wall_seconds", (resume ? model.training().path("wall_seconds").asDouble(0) : 0) + seconds);
+            if (trainer.loss() instanceof FabLoss f) {
+                info.set("fab", f.settings().toJson());
+                if (Double.isFinite(f.status().aisEss())) info.put("fab_ais_ess", f.status().aisEss());
+            }
             if (last != null) {
                 if (Double.isFinite(last.heldOutNll())) info.put("held_out_nll_nats", last.heldOutNll());
                 if (Double.isFinite(last.ess())) info.put("ess", last.ess());

@@ -92,13 +92,8 @@ public final class ReweightedForwardKl implements Loss {
             return new Report(loss, Double.NaN, Double.NaN, loss, meanU, ess);
         }
         // the inverse pass at the (fixed) samples carries the gradient of log q(x_i)
-        Transform.Pass pass = flow.inversePass(Tensors.as(g.x(), flow.dataType()));
-        INDArray zBack = Tensors.as(pass.output(), DataType.DOUBLE);
-        INDArray logQBack = base.logProb(zBack).addi(pass.logDet());
+        INDArray logQBack = MaximumLikelihood.weightedNllBackward(base, flow, g.x(), wv, weight);
         double loss = -wv.mul(logQBack).sumNumber().doubleValue();
-        INDArray gradZ = base.gradLogProb(zBack).muliColumnVector(wv.reshape(n, 1)).muli(-weight);
-        pass.backward(Tensors.as(gradZ, flow.dataType()), wv.mul(-weight));
-        pass.release();
         return new Report(loss, Double.NaN, Double.NaN, loss, meanU, ess);
     }
 }

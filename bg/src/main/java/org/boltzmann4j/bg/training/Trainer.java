@@ -70,7 +70,7 @@ public final class Trainer {
     private final INDArray heldOut;
     private final String dataFingerprint;
     private final MaximumLikelihood example;
-    private final MixedLoss loss;
+    private final Loss loss;
     private final TemperedEnergy tempered;
     private final Adam adam;
     private final List<Parameter> parameters;
@@ -89,6 +89,15 @@ public final class Trainer {
      * @param data float64 (n, dim) samples for training by example, or null to train by energy only
      */
     public Trainer(BoltzmannGenerator generator, INDArray data, TrainingConfig config) {
+        this(generator, data, config, null);
+    }
+
+    /**
+     * A trainer minimising {@code loss} instead of the config's mixture of terms (whose weights
+     * must then all be 0: the loss draws what it needs itself), e.g. a {@link FabLoss} of the same
+     * generator; null for the mixture. A FabLoss's state goes into the checkpoints.
+     */
+    public Trainer(BoltzmannGenerator generator, INDArray data, TrainingConfig config, Loss loss) {
         this.generator = Objects.requireNonNull(generator, "generator");
         this.config = Objects.requireNonNull(config, "config");
         if (data != null) {
@@ -116,7 +125,13 @@ public final class Trainer {
         BoltzmannGenerator target = tempered == null ? generator : generator.with(tempered, generator.kT());
         if (config.patience() > 0 && heldOut == null)
             throw new IllegalArgumentException("early stopping (patience " + config.patience() + ") needs held-out data");
-        this.loss = new MixedLoss(example, ReverseKl.of(target), ReweightedForwardKl.of(target),
+        if (loss != null && !(config.exampleWeight() instanceof Schedule.Constant ce && ce.value() == 0
+                && config.energyWeight() instanceof Schedule.Constant cu && cu.value() == 0
+                && config.reweightedWeight() instanceof Schedule.Constant cr && cr.value() == 0))
+            throw new IllegalArgumentException("a trainer with its own loss needs the config's loss weights all 0");
+        if (loss != null && tempered != null)
+            throw new IllegalArgumentException("a trainer with its own loss (FAB) does not anneal the temperature");
+        this.loss = loss != null ? loss : new MixedLoss(example, ReverseKl.of(target), ReweightedForwardKl.of(target),
                 config.exampleWeight(), config.energyWeight(), config.reweightedWeight());
         this.adam = Adam.of(generator.flow(), config.adam());
         this.parameters = List.copyOf(adam.parameters().values());
@@ -147,7 +162,8 @@ public final class Trainer {
         }
         Trainer t;
         try {
-            t = new Trainer(generator, data, config);
+            Loss own = saved.lossState() == null ? null : FabLoss.restore(saved.lossState(), saved.lossArrays(), generator);
+            t = new Trainer(generator, data, config, own);
         } catch (IllegalArgumentException e) {
             throw new MolecularFileException(checkpoint, "cannot resume: " + e.getMessage(), e);
         }
@@ -207,6 +223,11 @@ public final class Trainer {
 
     public BoltzmannGenerator generator() {
         return generator;
+    }
+
+    /** What is minimised: the config's mixture of terms or the loss given. */
+    public Loss loss() {
+        return loss;
     }
 
     public Adam optimizer() {
@@ -355,6 +376,7 @@ public final class Trainer {
                 minibatches == null ? 0 : (int) minibatches.data().size(0), dataFingerprint,
                 minibatches == null ? new int[0] : minibatches.trainingRows(),
                 minibatches == null ? new int[0] : minibatches.heldOutRows(),
-                bestStep < 0 ? null : new TrainingCheckpoint.Best(bestStep, bestNll, bestParameters == null ? Map.of() : bestParameters)).write(file);
+                bestStep < 0 ? null : new TrainingCheckpoint.Best(bestStep, bestNll, bestParameters == null ? Map.of() : bestParameters),
+                loss instanceof FabLoss fab ? fab.stateJson() : null, loss instanceof FabLoss fab ? fab.state() : Map.of()).write(file);
     }
 }

@@ -38,6 +38,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   best/NAME.npy             with early stopping: the parameters of the best held-out NLL so far
  *                             (manifest "early_stopping": {"best_step", "best_nll", "parameters"},
  *                             present once a held-out NLL was evaluated)
+ *   loss/NAME.npy             state of a loss that keeps one (FAB: its replay buffer and AIS step
+ *                             sizes), described by the manifest's "loss" object
  * </pre>
  * Arrays are .npy, little endian, in the parameters' own dtype, so values round-trip bit for
  * bit. No random-generator state is stored: every random draw of a run is derived from (seed,
@@ -50,10 +52,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param dataFingerprint CRC-32 of the data's float64 values, hex; null without data
  * @param best early stopping's best evaluation so far, or null (no early stopping, or no
  *     held-out NLL yet)
+ * @param lossState the manifest's "loss" object ({@link FabLoss#stateJson()}), null for a loss without state
+ * @param lossArrays the arrays of that state
  */
 public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, INDArray> parameters, long adamSteps,
         Map<String, INDArray> firstMoments, Map<String, INDArray> secondMoments, int dataRows, String dataFingerprint,
-        int[] trainingRows, int[] heldOutRows, Best best) {
+        int[] trainingRows, int[] heldOutRows, Best best, JsonNode lossState, Map<String, INDArray> lossArrays) {
 
     /** The step of the lowest held-out NLL so far, that NLL and the parameters after that step. */
     public record Best(long step, double heldOutNll, Map<String, INDArray> parameters) {
@@ -62,11 +66,11 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
         }
     }
 
-    /** A checkpoint without early-stopping state. */
+    /** A checkpoint without early-stopping state and without loss state. */
     public TrainingCheckpoint(long step, TrainingConfig config, Map<String, INDArray> parameters, long adamSteps,
             Map<String, INDArray> firstMoments, Map<String, INDArray> secondMoments, int dataRows, String dataFingerprint,
             int[] trainingRows, int[] heldOutRows) {
-        this(step, config, parameters, adamSteps, firstMoments, secondMoments, dataRows, dataFingerprint, trainingRows, heldOutRows, null);
+        this(step, config, parameters, adamSteps, firstMoments, secondMoments, dataRows, dataFingerprint, trainingRows, heldOutRows, null, null, Map.of());
     }
 
     public static final String FORMAT = "boltzmann4j-training-checkpoint";
@@ -75,6 +79,7 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public TrainingCheckpoint {
+        lossArrays = Collections.unmodifiableMap(new LinkedHashMap<>(lossArrays == null ? Map.of() : lossArrays));
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         firstMoments = Collections.unmodifiableMap(new LinkedHashMap<>(firstMoments));
         secondMoments = Collections.unmodifiableMap(new LinkedHashMap<>(secondMoments));
@@ -125,6 +130,7 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
         if (best != null)
             manifest.putObject("early_stopping").put("best_step", best.step()).put("best_nll", best.heldOutNll())
                     .put("parameters", !best.parameters().isEmpty());
+        if (lossState != null) manifest.set("loss", lossState);
         byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
         AtomicFile.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
@@ -144,6 +150,9 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
                 for (Map.Entry<String, INDArray> e : best.parameters().entrySet()) {
                     ParameterArchive.putStored(zip, "best/" + e.getKey() + ".npy", ParameterArchive.npy(e.getValue()));
                 }
+            }
+            for (Map.Entry<String, INDArray> e : lossArrays.entrySet()) {
+                ParameterArchive.putStored(zip, "loss/" + e.getKey() + ".npy", ParameterArchive.npy(e.getValue()));
             }
             zip.finish();
         });
@@ -186,10 +195,15 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
                         for (String name : parameters.keySet()) b.put(name, entries.array("best/" + name + ".npy"));
                     best = new Best(stopping.path("best_step").asLong(-1), stopping.path("best_nll").asDouble(Double.NaN), b);
                 }
+                JsonNode loss = manifest.get("loss");
+                Map<String, INDArray> lossArrays = new LinkedHashMap<>();
+                if (loss != null) {
+                    for (String name : FabLoss.stateArrays(loss)) lossArrays.put(name, entries.array("loss/" + name + ".npy"));
+                }
                 return new TrainingCheckpoint(manifest.path("step").asLong(-1), config, parameters,
                         manifest.path("adam").path("steps").asLong(-1), m, v, data.path("rows").asInt(-1),
                         crc.isTextual() ? crc.asText() : null,
-                        entries.ints("split/training-rows.npy"), entries.ints("split/held-out-rows.npy"), best);
+                        entries.ints("split/training-rows.npy"), entries.ints("split/held-out-rows.npy"), best, loss, lossArrays);
             } catch (IllegalArgumentException e) {
                 throw new MolecularFileException(file, "bad checkpoint manifest: " + e.getMessage(), e);
             }

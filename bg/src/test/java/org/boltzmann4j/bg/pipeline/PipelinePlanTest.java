@@ -45,7 +45,7 @@ class PipelinePlanTest {
         assertMessage("--samples must be >= 100, got 99", () -> p.withSamples(99));
         assertMessage("--threads must be >= 0, got -1", () -> p.withThreads(-1));
         assertMessage("--steps must be >= 1, got 0", () -> p.training().withSteps(0));
-        assertMessage("--by must be example, energy or mixed, got fast", () -> p.training().withBy("fast"));
+        assertMessage("--by must be example, energy, mixed or fab, got fast", () -> p.training().withBy("fast"));
         assertMessage("--transformer must be spline or realnvp, got glow", () -> p.flow().withTransformer("glow"));
         assertMessage("the pipeline's flow works in internal coordinates, got cartesian", () -> p.withFlow(p.flow().withCoordinates("cartesian")));
     }
