@@ -273,14 +273,18 @@ def spec_arrays(atoms, features, width, layers, batch, seed):
 
 
 def timed(fn, warmup, repeats):
+    """Wall-clock milliseconds of each repeat, and the process CPU milliseconds (all threads) of each: on a
+    shared machine the CPU time is the steadier measure of the work."""
     for _ in range(warmup):
         fn()
-    ms = []
+    ms, cpu = [], []
     for _ in range(repeats):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         fn()
         ms.append((time.perf_counter() - t0) * 1e3)
-    return ms
+        cpu.append((time.process_time() - c0) * 1e3)
+    return ms, cpu
 
 
 def main_time(a):
@@ -315,13 +319,14 @@ def main_time(a):
     gen = torch.Generator().manual_seed(a.seed + 2)
     probe = mean_free_normal(a.sample_batch, atoms, gen, dtype)
     methods = ['autograd', 'func'] if a.divergence == 'auto' else [a.divergence]
-    per_eval = {}
+    per_eval, per_eval_cpu = {}, {}
     for m in methods:
         fn = divergence_method(m)
         try:
             with torch.no_grad() if m == 'func' else torch.enable_grad():
-                ms = timed(lambda: fn(params, f, probe, 0.5), 1, max(1, a.probe_repeats))
+                ms, cpu = timed(lambda: fn(params, f, probe, 0.5), 1, max(1, a.probe_repeats))
             per_eval[m] = statistics.median(ms)
+            per_eval_cpu[m] = statistics.median(cpu)
         except RuntimeError as e:  # out of memory in jacrev's batched Jacobian: not a usable method
             print('tbg_torch: divergence by %s failed: %s' % (m, e), file=sys.stderr)
     method = min(per_eval, key=per_eval.get)
@@ -331,15 +336,18 @@ def main_time(a):
         out['divergence_methods_max_abs_difference'] = float((d1 - d2).abs().max())
     out['torch_divergence'] = method
     out['torch_divergence_eval_ms'] = {m: round(v, 3) for m, v in per_eval.items()}
-    sample_ms = timed(lambda: sample(params, f, a.sample_batch, a.steps, gen, method), a.sample_warmup,
+    out['torch_divergence_eval_cpu_ms'] = {m: round(v, 3) for m, v in per_eval_cpu.items()}
+    sample_ms, sample_cpu = timed(lambda: sample(params, f, a.sample_batch, a.steps, gen, method), a.sample_warmup,
                       a.sample_repeats)
     out['torch_sample_ms'] = statistics.median(sample_ms) / a.sample_batch
     out['torch_sample_ms_runs'] = [round(s / a.sample_batch, 3) for s in sample_ms]
+    out['torch_sample_cpu_ms'] = statistics.median(sample_cpu) / a.sample_batch
 
     tgen = torch.Generator().manual_seed(a.seed + 3)
-    step_ms = timed(lambda: fm.step(x1, tgen), a.warmup, a.repeats)
+    step_ms, step_cpu = timed(lambda: fm.step(x1, tgen), a.warmup, a.repeats)
     out['torch_train_step_ms'] = statistics.median(step_ms)
     out['torch_train_step_ms_runs'] = [round(s, 3) for s in step_ms]
+    out['torch_train_step_cpu_ms'] = statistics.median(step_cpu)
     out.update({'atoms': atoms, 'features': features, 'width': width, 'layers': layers, 'batch': batch,
                 'sample_batch': a.sample_batch, 'rk4_steps': a.steps})
     print(json.dumps(out), flush=True)
