@@ -196,6 +196,6 @@ void main(String[] args) throws Exception {
             + "\"mean_log_q\": %.6f, \"warmup_solve_evaluations\": %d, \"train_step_ms\": %.4f, \"train_step_ms_runs\": %s, \"train_step_cpu_ms\": %.4f, "
             + "\"first_loss\": %s, \"last_loss\": %.6f, \"allocated_bytes_per_step\": %.0f, \"solver\": \"%s\"}",
             median(sampleMs), doubles(sampleMs), median(sampleCpuMs), evaluations, meanLogQ, warm.functionEvaluations(),
-            median(trainMs), doubles(trainMs), median(trainCpuMs), firstLoss == null ? "null" : String.format("%.12g", firstLoss), lastLoss, bytesPerStep,
+            median(trainMs), doubles(trainMs), median(trainCpuMs), firstLoss == null ? "null" : String.format("%.17g", firstLoss), lastLoss, bytesPerStep,
             solver.describe()));
 }
