@@ -27,6 +27,11 @@ public final class RandomStreams {
     public static final long AIS = 40;
     public static final long REPLAY = 41;
 
+    /** Transferable BG: every draw of flow-matching step s (peptides, frames, prior partners, times, path noise). */
+    public static final long TBG_BATCH = 42;
+    /** Transferable BG: the prior draws of sampling chunk c. */
+    public static final long TBG_SAMPLE = 43;
+
     // Sampling (sampling/*): a chain's or replica's own seed, then streams within it.
     public static final long CHAIN = 16;
     public static final long START_VELOCITIES = 17;

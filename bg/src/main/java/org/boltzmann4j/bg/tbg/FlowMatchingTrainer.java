@@ -34,13 +34,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * every coordinate of the batch, one {@link Egnn#trainingPass} per peptide, whose gradients add up. AdamW updates
  * the weights, and their {@link ExponentialMovingAverage} is what the model folder keeps for sampling.
  *
- * <p>Every random draw of step s comes from {@code RandomStreams.of(seed, TBG_BATCH, s)}, and the checkpoint holds
+ * <p>Every random draw of step s comes from {@code RandomStreams.of(seed, RandomStreams.TBG_BATCH, s)}, and the checkpoint holds
  * the raw weights, the EMA and Adam's moments and step count exactly, so a run resumed from a checkpoint takes
  * the same steps as one that was never stopped, bit for bit.
  */
 public final class FlowMatchingTrainer {
     /** The stream of a TBG training step's draws (peptides, frames, prior, times, path noise). */
-    public static final long TBG_BATCH = 40;
     public static final String CHECKPOINT = "checkpoint";
     static final String CHECKPOINT_FORMAT = "boltzmann4j-tbg-training";
     static final int CHECKPOINT_VERSION = 1;
@@ -183,7 +182,7 @@ public final class FlowMatchingTrainer {
 
     /** One optimizer step at this learning rate; returns the batch's loss (mean (v - u)^2 over its coordinates). */
     public double step(double learningRate) {
-        SplittableRandom rng = RandomStreams.of(settings.seed(), TBG_BATCH, step);
+        SplittableRandom rng = RandomStreams.of(settings.seed(), RandomStreams.TBG_BATCH, step);
         MixedBatch batch = MixedBatch.draw(frames, settings.batch(), rng);
         double count = batch.coordinates(atoms);
         for (Parameter p : network.parameters()) p.zeroGrad();

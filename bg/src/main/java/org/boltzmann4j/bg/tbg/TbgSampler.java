@@ -19,14 +19,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Samples and scores one peptide with a trained TBG. Sampling: prior draws z (chunk c from
- * {@code RandomStreams.of(seed, TBG_SAMPLE, c)}), integrated forward with the exact divergence to x and
+ * {@code RandomStreams.of(seed, RandomStreams.TBG_SAMPLE, c)}), integrated forward with the exact divergence to x and
  * log q(x); every x whose stereocentres have the wrong sign is mirrored (x -> -x keeps q and the energy) and
  * counted; every x whose bond graph from distances differs from the topology's is dropped and counted; the kept
  * ones get OpenMM energies and log w = -U/kT - log q. Scoring: log q of given configurations (centred first: the
  * density lives on the centre-of-mass-free subspace) by integrating backward.
  */
 public final class TbgSampler {
-    public static final long TBG_SAMPLE = 41;
 
     /**
      * What became of the draws: mirrored (wrong chirality, fixed), dropped (wrong bond graph) and kept, and the
@@ -91,7 +90,7 @@ public final class TbgSampler {
         long start = System.nanoTime();
         for (int first = 0, chunk = 0; first < n; first += settings.batch(), chunk++) {
             int m = Math.min(settings.batch(), n - first);
-            var p = BoltzmannGenerator.propose(prior, flow, m, RandomStreams.of(settings.seed(), TBG_SAMPLE, chunk));
+            var p = BoltzmannGenerator.propose(prior, flow, m, RandomStreams.of(settings.seed(), RandomStreams.TBG_SAMPLE, chunk));
             if (flow instanceof ContinuousFlow cnf) {
                 OdeSolver.Solution work = cnf.lastSolution();
                 evaluations += work.functionEvaluations();

@@ -140,7 +140,7 @@ class TbgEndToEndTest {
         TargetPeptide peptide = TargetPeptide.build("AG", loaded.manifest().system());
         SamplingSettings tight = SamplingSettings.defaults().withAtol(1e-9).withRtol(1e-9);
         var p = BoltzmannGenerator.propose(loaded.prior(peptide.atoms()), loaded.flow(peptide.topology(), tight.odeSolver()), 5,
-                RandomStreams.of(1, TbgSampler.TBG_SAMPLE, 0));
+                RandomStreams.of(1, RandomStreams.TBG_SAMPLE, 0));
         double[] forward = Batches.toDoubles(p.logQ());
         double[] backward = TbgSampler.logQ(loaded, peptide, new Frames(5, peptide.atoms(), Batches.toDoubles(p.x())), tight);
         for (int i = 0; i < 5; i++) assertEquals(forward[i], backward[i], 1e-5 * Math.max(1, Math.abs(forward[i])));
