@@ -769,16 +769,40 @@ public final class Egnn {
             }
         }
 
+        /**
+         * Per edge, the factors of the gate's and the coordinate head's tangents, once per layer rather
+         * than once per direction: silu'(preM) gate.w, g silu'(preM), and silu'(preQ) coord2.w (over q,
+         * which the tangents do not need).
+         */
+        void tangentFactors(Workspace ws, int l) {
+            int hw = width;
+            double[] gw = p(l, GW);
+            double[] c2 = p(l, C2W);
+            for (int e = 0; e < edges; e++) {
+                int eo = e * hw;
+                double g = ws.gate[e];
+                for (int k = 0; k < hw; k++) {
+                    double sm = ws.sM[eo + k];
+                    ws.e1[eo + k] = sm * gw[k];
+                    ws.e2[eo + k] = g * sm;
+                    ws.q[eo + k] = ws.sQ[eo + k] * c2[k];
+                }
+            }
+        }
+
         /** A middle layer: the tangents of all 3N directions on every edge, then of the node update. */
         void middleLayerTangents(Workspace ws, int l) {
+            tangentFactors(ws, l);
+            double[] sMw = ws.e1;
+            double[] gsM = ws.e2;
+            double[] sQw = ws.q;
+            double[] m = ws.m;
             int n = atoms;
             int hw = width;
             int dirs = 3 * n;
             double[] e1w = p(l, E1W);
             int wd = 2 * hw * hw;
             int wd0 = wd + hw;
-            double[] c2 = p(l, C2W);
-            double[] gw = p(l, GW);
             double[] tx = ws.tx;
             double[] txNew = ws.txNew;
             System.arraycopy(tx, 0, txNew, 0, tx.length);
@@ -827,17 +851,13 @@ public final class Egnn {
                     for (int jj = jj0; jj < jj1; jj++) {
                         int e = i * (n - 1) + jj;
                         int eo = e * hw;
-                        double g = ws.gate[e];
                         double gs = ws.gateSlope[e];
                         for (int p = 0; p < dirs; p++) {
                             int ro = ((jj - jj0) * dirs + p) * hw;
                             int mo = (i * dirs + p) * hw;
+                            double s = dot(t2, ro, sMw, eo, hw) * gs;
                             for (int k = 0; k < hw; k++) {
-                                t2[ro + k] *= ws.sM[eo + k];
-                            }
-                            double s = dot(t2, ro, gw, 0, hw) * gs;
-                            for (int k = 0; k < hw; k++) {
-                                double dmg = g * t2[ro + k] + s * ws.m[eo + k];
+                                double dmg = gsM[eo + k] * t2[ro + k] + s * m[eo + k];
                                 t2[ro + k] = dmg;
                                 tm[mo + k] += dmg;
                             }
@@ -857,7 +877,7 @@ public final class Egnn {
                         double rz = ws.r[3 * e + 2];
                         for (int p = 0; p < dirs; p++) {
                             int row = (jj - jj0) * dirs + p;
-                            double dc = dotScaled(ws.sQ, eo, c2, t1, row * hw, hw);
+                            double dc = dot(sQw, eo, t1, row * hw, hw);
                             double s = a2 * ws.rowDd[row] + slope * dc;
                             int to = (i * dirs + p) * 3;
                             txNew[to] += ws.rowDr[3 * row] * a1 + rx * s;
@@ -880,14 +900,17 @@ public final class Egnn {
 
         /** The last layer: d x^L_(i,c) / d x_(i,c) only, from the edges of atom i along its own directions. */
         void lastLayerDiagonal(Workspace ws, int l, double[] diag) {
+            tangentFactors(ws, l);
+            double[] sMw = ws.e1;
+            double[] gsM = ws.e2;
+            double[] sQw = ws.q;
+            double[] m = ws.m;
             int n = atoms;
             int hw = width;
             int dirs = 3 * n;
             double[] e1w = p(l, E1W);
             int wd = 2 * hw * hw;
             int wd0 = wd + hw;
-            double[] c2 = p(l, C2W);
-            double[] gw = p(l, GW);
             double[] tx = ws.tx;
             double[] t1 = ws.t1;
             double[] t2 = ws.t2;
@@ -928,16 +951,12 @@ public final class Egnn {
                 for (int jj = 0; jj < n - 1; jj++) {
                     int e = i * (n - 1) + jj;
                     int eo = e * hw;
-                    double g = ws.gate[e];
                     double gs = ws.gateSlope[e];
                     for (int c = 0; c < 3; c++) {
                         int ro = (jj * 3 + c) * hw;
+                        double s = dot(t2, ro, sMw, eo, hw) * gs;
                         for (int k = 0; k < hw; k++) {
-                            t2[ro + k] *= ws.sM[eo + k];
-                        }
-                        double s = dot(t2, ro, gw, 0, hw) * gs;
-                        for (int k = 0; k < hw; k++) {
-                            t2[ro + k] = g * t2[ro + k] + s * ws.m[eo + k];
+                            t2[ro + k] = gsM[eo + k] * t2[ro + k] + s * m[eo + k];
                         }
                     }
                 }
@@ -949,7 +968,7 @@ public final class Egnn {
                     double ph = ws.phi[e];
                     for (int c = 0; c < 3; c++) {
                         int row = jj * 3 + c;
-                        double dc = dotScaled(ws.sQ, eo, c2, t1, row * hw, hw) * (1 - cc * cc);
+                        double dc = dot(sQw, eo, t1, row * hw, hw) * (1 - cc * cc);
                         double s = ws.dphi[e] * ws.rowDd[row] * cc + ph * dc;
                         diag[3 * i + c] += ws.rowDr[row] * ph * cc + ws.r[3 * e + c] * s;
                     }
@@ -1194,23 +1213,31 @@ public final class Egnn {
         }
     }
 
-    /** a[ao ..] . b[bo ..] over n entries, in four interleaved sums (a fixed order). */
+    /** a[ao ..] . b[bo ..] over n entries, in eight interleaved sums (a fixed order, no dependency chain). */
     private static double dot(double[] a, int ao, double[] b, int bo, int n) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
         int k = 0;
-        for (; k + 3 < n; k += 4) {
+        for (; k + 7 < n; k += 8) {
             s0 += a[ao + k] * b[bo + k];
             s1 += a[ao + k + 1] * b[bo + k + 1];
             s2 += a[ao + k + 2] * b[bo + k + 2];
             s3 += a[ao + k + 3] * b[bo + k + 3];
+            s4 += a[ao + k + 4] * b[bo + k + 4];
+            s5 += a[ao + k + 5] * b[bo + k + 5];
+            s6 += a[ao + k + 6] * b[bo + k + 6];
+            s7 += a[ao + k + 7] * b[bo + k + 7];
         }
         for (; k < n; k++) {
             s0 += a[ao + k] * b[bo + k];
         }
-        return (s0 + s1) + (s2 + s3);
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** sum_k a[ao + k] b[k] c[co + k]. */
