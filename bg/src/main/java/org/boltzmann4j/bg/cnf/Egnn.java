@@ -229,24 +229,62 @@ public final class Egnn {
                 divergence ? Batches.vector(div) : null);
     }
 
-    /** What backward needs of one sample's forward: per layer its inputs and the edges' pre-activations. */
+    /**
+     * What backward needs of one sample's forward: per layer its inputs and the edges' activations
+     * with their slopes (kept rather than recomputed: the exponentials are the costly part).
+     */
     private static final class Tape {
         final double[][] x;
         final double[][] h;
         final double[][] m;
         final double[][] npre;
-        final double[][] preA;
-        final double[][] preM;
-        final double[][] preQ;
+        final double[][] edgeA;
+        final double[][] edgeSA;
+        final double[][] edgeM;
+        final double[][] edgeSM;
+        final double[][] edgeQ;
+        final double[][] edgeSQ;
+        final double[][] gate;
+        final double[][] coord;
 
         Tape(int layers) {
             x = new double[layers][];
             h = new double[layers][];
             m = new double[layers][];
             npre = new double[layers][];
-            preA = new double[layers][];
-            preM = new double[layers][];
-            preQ = new double[layers][];
+            edgeA = new double[layers][];
+            edgeSA = new double[layers][];
+            edgeM = new double[layers][];
+            edgeSM = new double[layers][];
+            edgeQ = new double[layers][];
+            edgeSQ = new double[layers][];
+            gate = new double[layers][];
+            coord = new double[layers][];
+        }
+
+        /** Points the workspace's edge arrays of layer l at new arrays kept here. */
+        void allocate(Workspace ws, int l, int edges, int width) {
+            int eh = edges * width;
+            ws.a = edgeA[l] = new double[eh];
+            ws.sA = edgeSA[l] = new double[eh];
+            ws.m = edgeM[l] = new double[eh];
+            ws.sM = edgeSM[l] = new double[eh];
+            ws.q = edgeQ[l] = new double[eh];
+            ws.sQ = edgeSQ[l] = new double[eh];
+            ws.gate = gate[l] = new double[edges];
+            ws.coord = coord[l] = new double[edges];
+        }
+
+        /** Points the workspace's edge arrays at layer l's. */
+        void restore(Workspace ws, int l) {
+            ws.a = edgeA[l];
+            ws.sA = edgeSA[l];
+            ws.m = edgeM[l];
+            ws.sM = edgeSM[l];
+            ws.q = edgeQ[l];
+            ws.sQ = edgeSQ[l];
+            ws.gate = gate[l];
+            ws.coord = coord[l];
         }
     }
 
@@ -277,21 +315,21 @@ public final class Egnn {
         final double[] dist0;
         final double[] phi;
         final double[] dphi;
-        final double[] gate;
+        double[] gate;
         final double[] gateSlope;
-        final double[] coord;
+        double[] coord;
         final double[] edgeTmp;
         // edge level (E, H)
         double[] preA;
         double[] preM;
         double[] preQ;
-        final double[] a;
-        final double[] sA;
-        final double[] m;
-        final double[] sM;
+        double[] a;
+        double[] sA;
+        double[] m;
+        double[] sM;
         final double[] mg;
-        final double[] q;
-        final double[] sQ;
+        double[] q;
+        double[] sQ;
         final double[] e1;
         final double[] e2;
         final double[] ownPreA;
@@ -353,12 +391,44 @@ public final class Egnn {
             e2 = new double[eh];
         }
 
+        private double[] ownA;
+        private double[] ownSA;
+        private double[] ownM;
+        private double[] ownSM;
+        private double[] ownQ;
+        private double[] ownSQ;
+        private double[] ownGate;
+        private double[] ownCoord;
+
+        /** Points the edge arrays back at this workspace's own (after a tape's were used). */
+        void own() {
+            if (ownA == null) {
+                ownA = a;
+                ownSA = sA;
+                ownM = m;
+                ownSM = sM;
+                ownQ = q;
+                ownSQ = sQ;
+                ownGate = gate;
+                ownCoord = coord;
+            }
+            a = ownA;
+            sA = ownSA;
+            m = ownM;
+            sM = ownSM;
+            q = ownQ;
+            sQ = ownSQ;
+            gate = ownGate;
+            coord = ownCoord;
+        }
+
         static Workspace get(int atoms, int width) {
             Workspace ws = CURRENT.get();
             if (ws == null || ws.atoms != atoms || ws.width != width) {
                 ws = new Workspace(atoms, width);
                 CURRENT.set(ws);
             }
+            ws.own();
             return ws;
         }
 
@@ -436,16 +506,13 @@ public final class Egnn {
             embed(ws.h, t);
             for (int l = 0; l < layers; l++) {
                 boolean last = l == layers - 1;
+                ws.preA = ws.ownPreA;
+                ws.preM = ws.ownPreM;
+                ws.preQ = ws.ownPreQ;
                 if (tape != null) {
                     tape.x[l] = ws.x.clone();
                     tape.h[l] = ws.h.clone();
-                    ws.preA = tape.preA[l] = new double[edges * width];
-                    ws.preM = tape.preM[l] = new double[edges * width];
-                    ws.preQ = tape.preQ[l] = new double[edges * width];
-                } else {
-                    ws.preA = ws.ownPreA;
-                    ws.preM = ws.ownPreM;
-                    ws.preQ = ws.ownPreQ;
+                    tape.allocate(ws, l, edges, width);
                 }
                 layer(ws, xs, xo, l, last);
                 if (tape != null && !last) {
@@ -454,6 +521,7 @@ public final class Egnn {
                 }
             }
             output(ws.x, xs, xo, v, vo);
+            ws.own();
         }
 
         /** v = (x^L - x^0) minus its mean over atoms, per axis. */
@@ -587,8 +655,7 @@ public final class Egnn {
             int eh = edges * hw;
             silu(ws.preA, ws.a, ws.sA, eh);
             Dgemm.gemm(false, false, edges, hw, hw, 1.0, ws.a, 0, hw, p(l, E2W), 0, hw, 0.0, ws.preM, 0, hw);
-            addBias(ws.preM, p(l, E2B), edges);
-            silu(ws.preM, ws.m, ws.sM, eh);
+            silu(ws.preM, p(l, E2B), ws.m, ws.sM, edges);
             double[] gw = p(l, GW);
             double bg = p(l, GB)[0];
             for (int e = 0; e < edges; e++) {
@@ -602,8 +669,7 @@ public final class Egnn {
                 }
             }
             Dgemm.gemm(false, false, edges, hw, hw, 1.0, ws.mg, 0, hw, p(l, C1W), 0, hw, 0.0, ws.preQ, 0, hw);
-            addBias(ws.preQ, p(l, C1B), edges);
-            silu(ws.preQ, ws.q, ws.sQ, eh);
+            silu(ws.preQ, p(l, C1B), ws.q, ws.sQ, edges);
             double[] c2 = p(l, C2W);
             for (int e = 0; e < edges; e++) {
                 ws.coord[e] = Math.tanh(dot(ws.q, e * hw, c2, 0, hw));
@@ -1010,11 +1076,14 @@ public final class Egnn {
                 }
                 double[] h = tape.h[l];
                 edgeGeometry(ws, tape.x[l], xs, xo);
-                ws.preA = tape.preA[l];
-                ws.preM = tape.preM[l];
-                ws.preQ = tape.preQ[l];
-                // recompute the activations (cheaper to redo than to keep for the whole batch)
-                recomputeEdgeMlp(ws, l);
+                tape.restore(ws, l);
+                for (int e = 0; e < edges; e++) {
+                    int eo = e * hw;
+                    double g = ws.gate[e];
+                    for (int k = 0; k < hw; k++) {
+                        ws.mg[eo + k] = g * ws.m[eo + k];
+                    }
+                }
                 System.arraycopy(gx, 0, gxNew, 0, 3 * n);
                 System.arraycopy(gh, 0, ghNew, 0, n * hw);
                 java.util.Arrays.fill(gM, 0);
@@ -1038,6 +1107,8 @@ public final class Egnn {
                 // coordinate update x_i += sum_j r_ij phi(d_ij) c_ij
                 double[] c2 = p(l, C2W);
                 double[] gq = ws.e1;
+                double[] gc2 = gl[C2W];
+                double[] gc1b = gl[C1B];
                 for (int i = 0; i < n; i++) {
                     double gux = gx[3 * i];
                     double guy = gx[3 * i + 1];
@@ -1058,17 +1129,20 @@ public final class Egnn {
                         double gcp = gc * (1 - cc * cc);
                         int eo = e * hw;
                         for (int k = 0; k < hw; k++) {
-                            gl[C2W][k] += gcp * ws.q[eo + k];
-                            gq[eo + k] = gcp * c2[k] * ws.sQ[eo + k];
+                            gc2[k] += gcp * ws.q[eo + k];
+                            double v = gcp * c2[k] * ws.sQ[eo + k];
+                            gq[eo + k] = v;
+                            gc1b[k] += v;
                         }
                     }
                 }
                 double[] gpreQ = gq;
-                columnSums(gpreQ, edges, hw, gl[C1B]);
                 Dgemm.gemm(true, false, hw, hw, edges, 1.0, ws.mg, 0, hw, gpreQ, 0, hw, 1.0, gl[C1W], 0, hw);
                 double[] gmg = ws.e2;
                 Dgemm.gemm(false, true, edges, hw, hw, 1.0, gpreQ, 0, hw, p(l, C1W), 0, hw, 0.0, gmg, 0, hw);
                 double[] gw = p(l, GW);
+                double[] ggw = gl[GW];
+                double[] ge2b = gl[E2B];
                 double gbg = 0;
                 for (int i = 0; i < n; i++) {
                     for (int jj = 0; jj < n - 1; jj++) {
@@ -1085,14 +1159,15 @@ public final class Egnn {
                         double gpg = gg * g * (1 - g);
                         gbg += gpg;
                         for (int k = 0; k < hw; k++) {
-                            gl[GW][k] += gpg * ws.m[eo + k];
-                            gmg[eo + k] = (gmg[eo + k] * g + gpg * gw[k]) * ws.sM[eo + k];
+                            ggw[k] += gpg * ws.m[eo + k];
+                            double v = (gmg[eo + k] * g + gpg * gw[k]) * ws.sM[eo + k];
+                            gmg[eo + k] = v;
+                            ge2b[k] += v;
                         }
                     }
                 }
                 gl[GB][0] += gbg;
                 double[] gpreM = gmg;
-                columnSums(gpreM, edges, hw, gl[E2B]);
                 Dgemm.gemm(true, false, hw, hw, edges, 1.0, ws.a, 0, hw, gpreM, 0, hw, 1.0, gl[E2W], 0, hw);
                 double[] gpreA = ws.e1;
                 Dgemm.gemm(false, true, edges, hw, hw, 1.0, gpreM, 0, hw, p(l, E2W), 0, hw, 0.0, gpreA, 0, hw);
@@ -1125,7 +1200,7 @@ public final class Egnn {
                         gr[3 * e + 2] += s * ws.r[3 * e + 2];
                     }
                 }
-                columnSums(gpreA, edges, hw, gl[E1B]);
+                columnSums(gsi, n, hw, gl[E1B]);
                 Dgemm.gemm(true, false, hw, hw, n, 1.0, h, 0, hw, gsi, 0, hw, 1.0, ge1, 0, hw);
                 Dgemm.gemm(true, false, hw, hw, n, 1.0, h, 0, hw, gsj, 0, hw, 1.0, ge1, hw * hw, hw);
                 Dgemm.gemm(false, true, n, hw, hw, 1.0, gsi, 0, hw, e1w, 0, hw, 1.0, ghNew, 0, hw);
@@ -1158,28 +1233,6 @@ public final class Egnn {
             }
         }
 
-        /** The edge activations of layer l from the pre-activations in ws (the forward's, kept on the tape). */
-        void recomputeEdgeMlp(Workspace ws, int l) {
-            int hw = width;
-            int eh = edges * hw;
-            silu(ws.preA, ws.a, ws.sA, eh);
-            silu(ws.preM, ws.m, ws.sM, eh);
-            double[] gw = p(l, GW);
-            double bg = p(l, GB)[0];
-            for (int e = 0; e < edges; e++) {
-                int eo = e * hw;
-                double g = 1 / (1 + Math.exp(-(dot(ws.m, eo, gw, 0, hw) + bg)));
-                ws.gate[e] = g;
-                for (int k = 0; k < hw; k++) {
-                    ws.mg[eo + k] = g * ws.m[eo + k];
-                }
-            }
-            silu(ws.preQ, ws.q, ws.sQ, eh);
-            double[] c2 = p(l, C2W);
-            for (int e = 0; e < edges; e++) {
-                ws.coord[e] = Math.tanh(dot(ws.q, e * hw, c2, 0, hw));
-            }
-        }
     }
 
     // ---------------------------------------------------------------- elementwise kernels
@@ -1190,6 +1243,20 @@ public final class Egnn {
             int o = r * w;
             for (int k = 0; k < w; k++) {
                 a[o + k] += b[k];
+            }
+        }
+    }
+
+    /** silu and its slope of pre + bias, (rows, bias.length), as {@link #silu(double[], double[], double[], int)}. */
+    private static void silu(double[] pre, double[] bias, double[] act, double[] slope, int rows) {
+        int w = bias.length;
+        for (int r = 0; r < rows; r++) {
+            int o = r * w;
+            for (int k = 0; k < w; k++) {
+                double z = pre[o + k] + bias[k];
+                double s = 1 / (1 + Math.exp(-z));
+                act[o + k] = z * s;
+                slope[o + k] = s * (1 + z * (1 - s));
             }
         }
     }
