@@ -654,8 +654,9 @@ public final class Egnn {
             int hw = width;
             int eh = edges * hw;
             silu(ws.preA, ws.a, ws.sA, eh);
-            Dgemm.gemm(false, false, edges, hw, hw, 1.0, ws.a, 0, hw, p(l, E2W), 0, hw, 0.0, ws.preM, 0, hw);
-            silu(ws.preM, p(l, E2B), ws.m, ws.sM, edges);
+            fillRows(ws.preM, p(l, E2B), edges);
+            Dgemm.gemm(false, false, edges, hw, hw, 1.0, ws.a, 0, hw, p(l, E2W), 0, hw, 1.0, ws.preM, 0, hw);
+            silu(ws.preM, ws.m, ws.sM, eh);
             double[] gw = p(l, GW);
             double bg = p(l, GB)[0];
             for (int e = 0; e < edges; e++) {
@@ -668,8 +669,9 @@ public final class Egnn {
                     ws.mg[eo + k] = g * ws.m[eo + k];
                 }
             }
-            Dgemm.gemm(false, false, edges, hw, hw, 1.0, ws.mg, 0, hw, p(l, C1W), 0, hw, 0.0, ws.preQ, 0, hw);
-            silu(ws.preQ, p(l, C1B), ws.q, ws.sQ, edges);
+            fillRows(ws.preQ, p(l, C1B), edges);
+            Dgemm.gemm(false, false, edges, hw, hw, 1.0, ws.mg, 0, hw, p(l, C1W), 0, hw, 1.0, ws.preQ, 0, hw);
+            silu(ws.preQ, ws.q, ws.sQ, eh);
             double[] c2 = p(l, C2W);
             for (int e = 0; e < edges; e++) {
                 ws.coord[e] = Math.tanh(dot(ws.q, e * hw, c2, 0, hw));
@@ -1237,35 +1239,39 @@ public final class Egnn {
 
     // ---------------------------------------------------------------- elementwise kernels
 
-    private static void addBias(double[] a, double[] b, int rows) {
+    /** Every row of a (rows, b.length) block set to b. */
+    private static void fillRows(double[] a, double[] b, int rows) {
         int w = b.length;
         for (int r = 0; r < rows; r++) {
-            int o = r * w;
-            for (int k = 0; k < w; k++) {
-                a[o + k] += b[k];
-            }
+            System.arraycopy(b, 0, a, r * w, w);
         }
     }
 
-    /** silu and its slope of pre + bias, (rows, bias.length), as {@link #silu(double[], double[], double[], int)}. */
-    private static void silu(double[] pre, double[] bias, double[] act, double[] slope, int rows) {
-        int w = bias.length;
-        for (int r = 0; r < rows; r++) {
-            int o = r * w;
-            for (int k = 0; k < w; k++) {
-                double z = pre[o + k] + bias[k];
-                double s = 1 / (1 + Math.exp(-z));
-                act[o + k] = z * s;
-                slope[o + k] = s * (1 + z * (1 - s));
-            }
-        }
-    }
-
-    /** silu(z) = z s(z) and silu'(z) = s(z) (1 + z (1 - s(z))), s the logistic sigmoid. */
-    private static void silu(double[] pre, double[] act, double[] slope, int n) {
+    /**
+     * silu(z) = z s(z) and silu'(z) = s(z) (1 + z (1 - s(z))), s(z) = 1 / (1 + e^-z), for n entries.
+     *
+     * <p>e^-z is computed so that the JIT can vectorise the loop (Math.exp is a scalar call and was
+     * the largest cost of a training step): e^x = (e^(x / 128))^128, e^(x / 128) by its Taylor
+     * polynomial of degree 12 (truncation below 1e-16 for |x / 128| <= 40 / 128), then seven
+     * squarings, which multiply the polynomial's rounding error by 128: about 2e-14 relative in all
+     * (EgnnTest checks 1e-13 against Math.exp). x is clamped to [-40, 40], where s is 1 to double
+     * precision or below 5e-18.
+     */
+    static void silu(double[] pre, double[] act, double[] slope, int n) {
         for (int k = 0; k < n; k++) {
             double z = pre[k];
-            double s = 1 / (1 + Math.exp(-z));
+            double x = Math.min(40.0, Math.max(-40.0, -z)) * (1.0 / 128);
+            double p = 1.0 + x * (1.0 + x * (1.0 / 2 + x * (1.0 / 6 + x * (1.0 / 24 + x * (1.0 / 120 + x * (1.0 / 720
+                    + x * (1.0 / 5040 + x * (1.0 / 40320 + x * (1.0 / 362880 + x * (1.0 / 3628800 + x * (1.0 / 39916800
+                    + x * (1.0 / 479001600))))))))))));
+            p *= p;
+            p *= p;
+            p *= p;
+            p *= p;
+            p *= p;
+            p *= p;
+            p *= p;
+            double s = 1 / (1 + p);
             act[k] = z * s;
             slope[k] = s * (1 + z * (1 - s));
         }

@@ -351,6 +351,25 @@ class EgnnTest {
     }
 
     @Test
+    void siluKernelAgreesWithTheExponential() {
+        int n = 20001;
+        double[] z = new double[n];
+        for (int k = 0; k < n; k++) {
+            z[k] = -60 + 120.0 * k / (n - 1);
+        }
+        double[] act = new double[n];
+        double[] slope = new double[n];
+        Egnn.silu(z, act, slope, n);
+        for (int k = 0; k < n; k++) {
+            double s = 1 / (1 + Math.exp(-z[k]));
+            double a = z[k] * s;
+            double ds = s * (1 + z[k] * (1 - s));
+            assertEquals(a, act[k], 1e-13 * Math.abs(a) + 1e-15, "silu(" + z[k] + ")");
+            assertEquals(ds, slope[k], 1e-13 * Math.abs(ds) + 1e-15, "silu'(" + z[k] + ")");
+        }
+    }
+
+    @Test
     void badShapesAreRefusedWithTheirNames() {
         Egnn net = network(1, 60);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
