@@ -1248,7 +1248,8 @@ public final class Egnn {
     }
 
     /**
-     * silu(z) = z s(z) and silu'(z) = s(z) (1 + z (1 - s(z))), s(z) = 1 / (1 + e^-z), for n entries.
+     * silu(z) = z s(z) and silu'(z) = s(z) (1 + z (1 - s(z))), s(z) = 1 / (1 + e^-z), for n entries
+     * (act must not be pre).
      *
      * <p>e^-z is computed so that the JIT can vectorise the loop (Math.exp is a scalar call and was
      * the largest cost of a training step): e^x = (e^(x / 128))^128, e^(x / 128) by its Taylor
@@ -1258,12 +1259,15 @@ public final class Egnn {
      * precision or below 5e-18.
      */
     static void silu(double[] pre, double[] act, double[] slope, int n) {
+        // two loops, each small enough for the JIT to unroll and vectorise (one was not)
         for (int k = 0; k < n; k++) {
-            double z = pre[k];
-            double x = Math.min(40.0, Math.max(-40.0, -z)) * (1.0 / 128);
-            double p = 1.0 + x * (1.0 + x * (1.0 / 2 + x * (1.0 / 6 + x * (1.0 / 24 + x * (1.0 / 120 + x * (1.0 / 720
+            double x = Math.min(40.0, Math.max(-40.0, -pre[k])) * (1.0 / 128);
+            act[k] = 1.0 + x * (1.0 + x * (1.0 / 2 + x * (1.0 / 6 + x * (1.0 / 24 + x * (1.0 / 120 + x * (1.0 / 720
                     + x * (1.0 / 5040 + x * (1.0 / 40320 + x * (1.0 / 362880 + x * (1.0 / 3628800 + x * (1.0 / 39916800
                     + x * (1.0 / 479001600))))))))))));
+        }
+        for (int k = 0; k < n; k++) {
+            double p = act[k];
             p *= p;
             p *= p;
             p *= p;
@@ -1271,6 +1275,7 @@ public final class Egnn {
             p *= p;
             p *= p;
             p *= p;
+            double z = pre[k];
             double s = 1 / (1 + p);
             act[k] = z * s;
             slope[k] = s * (1 + z * (1 - s));
