@@ -332,6 +332,8 @@ public final class Egnn {
         double[] sQ;
         final double[] e1;
         final double[] e2;
+        final double[] e3;
+        final double[] edgeScalar;
         final double[] ownPreA;
         final double[] ownPreM;
         final double[] ownPreQ;
@@ -389,6 +391,8 @@ public final class Egnn {
             sQ = new double[eh];
             e1 = new double[eh];
             e2 = new double[eh];
+            e3 = new double[eh];
+            edgeScalar = new double[edges];
         }
 
         private double[] ownA;
@@ -1106,11 +1110,10 @@ public final class Egnn {
                     Dgemm.gemm(false, true, n, hw, hw, 1.0, gnpre, 0, hw, n1w, 0, hw, 1.0, ghNew, 0, hw);
                     Dgemm.gemm(false, true, n, hw, hw, 1.0, gnpre, 0, hw, n1w, hw * hw, hw, 0.0, gM, 0, hw);
                 }
-                // coordinate update x_i += sum_j r_ij phi(d_ij) c_ij
+                // coordinate update x_i += sum_j r_ij phi(d_ij) c_ij; per-edge scalars first, then
+                // the (E, H) work as elementwise loops on equal indices (vectorised) and products
                 double[] c2 = p(l, C2W);
-                double[] gq = ws.e1;
-                double[] gc2 = gl[C2W];
-                double[] gc1b = gl[C1B];
+                double[] gcp = ws.edgeScalar;
                 for (int i = 0; i < n; i++) {
                     double gux = gx[3 * i];
                     double guy = gx[3 * i + 1];
@@ -1123,84 +1126,89 @@ public final class Egnn {
                         double gur = gux * rx + guy * ry + guz * rz;
                         double cc = ws.coord[e];
                         double ph = ws.phi[e];
-                        double gc = ph * gur;
                         double s = 2 * gur * cc * ws.dphi[e];
                         gr[3 * e] = gux * ph * cc + rx * s;
                         gr[3 * e + 1] = guy * ph * cc + ry * s;
                         gr[3 * e + 2] = guz * ph * cc + rz * s;
-                        double gcp = gc * (1 - cc * cc);
-                        int eo = e * hw;
-                        for (int k = 0; k < hw; k++) {
-                            gc2[k] += gcp * ws.q[eo + k];
-                            double v = gcp * c2[k] * ws.sQ[eo + k];
-                            gq[eo + k] = v;
-                            gc1b[k] += v;
-                        }
+                        gcp[e] = ph * gur * (1 - cc * cc);
                     }
                 }
-                double[] gpreQ = gq;
+                // c = tanh(q . coord2.w): d coord2.w = q^T gcp; d preQ = gcp (coord2.w o silu'(preQ))
+                Dgemm.gemm(true, false, hw, 1, edges, 1.0, ws.q, 0, hw, gcp, 0, 1, 1.0, gl[C2W], 0, 1);
+                double[] gpreQ = ws.e1;
+                for (int e = 0; e < edges; e++) {
+                    int eo = e * hw;
+                    double g = gcp[e];
+                    for (int k = 0; k < hw; k++) {
+                        gpreQ[eo + k] = g * c2[k];
+                    }
+                }
+                multiply(gpreQ, ws.sQ, edges * hw);
+                columnSums(gpreQ, edges, hw, gl[C1B]);
                 Dgemm.gemm(true, false, hw, hw, edges, 1.0, ws.mg, 0, hw, gpreQ, 0, hw, 1.0, gl[C1W], 0, hw);
                 double[] gmg = ws.e2;
-                Dgemm.gemm(false, true, edges, hw, hw, 1.0, gpreQ, 0, hw, p(l, C1W), 0, hw, 0.0, gmg, 0, hw);
-                double[] gw = p(l, GW);
-                double[] ggw = gl[GW];
-                double[] ge2b = gl[E2B];
-                double gbg = 0;
+                // dL/dmg = gpreQ coord1.w^T + dL/dM_i (M_i = sum_j mg_ij)
                 for (int i = 0; i < n; i++) {
                     for (int jj = 0; jj < n - 1; jj++) {
-                        int e = i * (n - 1) + jj;
-                        int eo = e * hw;
-                        int io = i * hw;
-                        double g = ws.gate[e];
-                        double gg = 0;
-                        for (int k = 0; k < hw; k++) {
-                            double v = gmg[eo + k] + gM[io + k];
-                            gmg[eo + k] = v;
-                            gg += v * ws.m[eo + k];
-                        }
-                        double gpg = gg * g * (1 - g);
-                        gbg += gpg;
-                        for (int k = 0; k < hw; k++) {
-                            ggw[k] += gpg * ws.m[eo + k];
-                            double v = (gmg[eo + k] * g + gpg * gw[k]) * ws.sM[eo + k];
-                            gmg[eo + k] = v;
-                            ge2b[k] += v;
-                        }
+                        System.arraycopy(gM, i * hw, gmg, (i * (n - 1) + jj) * hw, hw);
                     }
                 }
+                Dgemm.gemm(false, true, edges, hw, hw, 1.0, gpreQ, 0, hw, p(l, C1W), 0, hw, 1.0, gmg, 0, hw);
+                // mg = g m, g = sigmoid(m . gate.w + gate.b): gg = dL/dmg . m, gpg = gg g (1 - g)
+                double[] gw = p(l, GW);
+                double[] gpg = ws.edgeScalar;
+                double gbg = 0;
+                for (int e = 0; e < edges; e++) {
+                    double g = ws.gate[e];
+                    double v = dot(gmg, e * hw, ws.m, e * hw, hw) * g * (1 - g);
+                    gpg[e] = v;
+                    gbg += v;
+                }
                 gl[GB][0] += gbg;
+                Dgemm.gemm(true, false, hw, 1, edges, 1.0, ws.m, 0, hw, gpg, 0, 1, 1.0, gl[GW], 0, 1);
+                // dL/dm = dL/dmg g + gpg gate.w, then times silu'(preM)
                 double[] gpreM = gmg;
+                double[] t3 = ws.e3;
+                for (int e = 0; e < edges; e++) {
+                    int eo = e * hw;
+                    double g = ws.gate[e];
+                    double v = gpg[e];
+                    for (int k = 0; k < hw; k++) {
+                        t3[eo + k] = v * gw[k];
+                    }
+                    scaleAdd(gpreM, eo, g, t3, hw);
+                }
+                multiply(gpreM, ws.sM, edges * hw);
+                columnSums(gpreM, edges, hw, gl[E2B]);
                 Dgemm.gemm(true, false, hw, hw, edges, 1.0, ws.a, 0, hw, gpreM, 0, hw, 1.0, gl[E2W], 0, hw);
                 double[] gpreA = ws.e1;
                 Dgemm.gemm(false, true, edges, hw, hw, 1.0, gpreM, 0, hw, p(l, E2W), 0, hw, 0.0, gpreA, 0, hw);
+                multiply(gpreA, ws.sA, edges * hw);
                 double[] e1w = p(l, E1W);
                 int wd = 2 * hw * hw;
                 int wd0 = wd + hw;
+                double[] ge1 = gl[E1W];
+                // the rows of edge1.w: W_i and W_j through the per-node sums of gpreA, w_d and w_d0
+                // through d and d0; d also reaches x: dL/dd = gpreA . w_d
                 java.util.Arrays.fill(gsi, 0);
                 java.util.Arrays.fill(gsj, 0);
-                double[] ge1 = gl[E1W];
                 for (int i = 0; i < n; i++) {
                     for (int jj = 0; jj < n - 1; jj++) {
                         int j = jj < i ? jj : jj + 1;
                         int e = i * (n - 1) + jj;
-                        int eo = e * hw;
-                        double dd = ws.dist[e];
-                        double d0 = ws.dist0[e];
-                        double gd = 0;
-                        for (int k = 0; k < hw; k++) {
-                            double v = gpreA[eo + k] * ws.sA[eo + k];
-                            gpreA[eo + k] = v;
-                            gsi[i * hw + k] += v;
-                            gsj[j * hw + k] += v;
-                            ge1[wd + k] += dd * v;
-                            ge1[wd0 + k] += d0 * v;
-                            gd += v * e1w[wd + k];
-                        }
-                        double s = 2 * gd;
-                        gr[3 * e] += s * ws.r[3 * e];
-                        gr[3 * e + 1] += s * ws.r[3 * e + 1];
-                        gr[3 * e + 2] += s * ws.r[3 * e + 2];
+                        addTo(gsi, i * hw, gpreA, e * hw, hw);
+                        addTo(gsj, j * hw, gpreA, e * hw, hw);
                     }
+                }
+                Dgemm.gemm(true, false, 1, hw, edges, 1.0, ws.dist, 0, 1, gpreA, 0, hw, 1.0, ge1, wd, hw);
+                Dgemm.gemm(true, false, 1, hw, edges, 1.0, ws.dist0, 0, 1, gpreA, 0, hw, 1.0, ge1, wd0, hw);
+                double[] gd = ws.edgeScalar;
+                Dgemm.gemm(false, false, edges, 1, hw, 1.0, gpreA, 0, hw, e1w, wd, 1, 0.0, gd, 0, 1);
+                for (int e = 0; e < edges; e++) {
+                    double s = 2 * gd[e];
+                    gr[3 * e] += s * ws.r[3 * e];
+                    gr[3 * e + 1] += s * ws.r[3 * e + 1];
+                    gr[3 * e + 2] += s * ws.r[3 * e + 2];
                 }
                 columnSums(gsi, n, hw, gl[E1B]);
                 Dgemm.gemm(true, false, hw, hw, n, 1.0, h, 0, hw, gsi, 0, hw, 1.0, ge1, 0, hw);
@@ -1279,6 +1287,27 @@ public final class Egnn {
             double s = 1 / (1 + p);
             act[k] = z * s;
             slope[k] = s * (1 + z * (1 - s));
+        }
+    }
+
+    /** a[k] *= b[k] for k < n. */
+    private static void multiply(double[] a, double[] b, int n) {
+        for (int k = 0; k < n; k++) {
+            a[k] *= b[k];
+        }
+    }
+
+    /** a[ao + k] = g a[ao + k] + b[ao + k] for k < n. */
+    private static void scaleAdd(double[] a, int ao, double g, double[] b, int n) {
+        for (int k = ao; k < ao + n; k++) {
+            a[k] = g * a[k] + b[k];
+        }
+    }
+
+    /** a[ao + k] += b[bo + k] for k < n. */
+    private static void addTo(double[] a, int ao, double[] b, int bo, int n) {
+        for (int k = 0; k < n; k++) {
+            a[ao + k] += b[bo + k];
         }
     }
 
