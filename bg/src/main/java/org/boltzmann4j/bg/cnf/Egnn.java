@@ -50,6 +50,13 @@ public final class Egnn {
 
     private final Architecture architecture;
     private final List<Parameter> parameters;
+    /**
+     * Edge arrays of finished training passes, by length, for the next passes: a pass keeps six
+     * (E, H) arrays per layer and sample, which would otherwise be allocated, zeroed and copied
+     * by the collector on every step.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.ConcurrentLinkedDeque<double[]>> spare =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public Egnn(Architecture architecture, long seed) {
         this.architecture = architecture;
@@ -144,7 +151,7 @@ public final class Egnn {
         Tape[] tapes = new Tape[batch];
         IntStream.range(0, batch).parallel().forEach(b -> {
             Workspace ws = Workspace.get(atoms, architecture.width());
-            tapes[b] = new Tape(architecture.layers());
+            tapes[b] = new Tape(architecture.layers(), spare);
             net.forward(ws, xs, b * d, ts[b], v, b * d, tapes[b]);
         });
         INDArray velocity = Batches.matrix(v, batch, d, DataType.DOUBLE);
@@ -154,8 +161,15 @@ public final class Egnn {
                 return velocity;
             }
 
+            private boolean done;
+
             @Override
             public void backward(INDArray gradVelocity) {
+                if (done) {
+                    throw new IllegalStateException("Egnn: backward already ran on this training pass (its "
+                            + "activations are released then); make a new pass");
+                }
+                done = true;
                 double[] g = Batches.toDoubles(Batches.gradient(gradVelocity, batch, d, DataType.DOUBLE, "Egnn.backward"));
                 // fixed blocks of samples, each with its own gradient sums, added in block order: the
                 // result does not depend on the thread count
@@ -182,11 +196,17 @@ public final class Egnn {
                     }
                     grad.put(0, total, 0, n);
                 }
+                for (Tape tape : tapes) {
+                    tape.release();
+                }
             }
         };
     }
 
-    /** Forward results of a training pass and its backward. */
+    /**
+     * Forward results of a training pass and its backward, which runs once: it hands the pass's
+     * activations to the next passes (a second backward is an error).
+     */
     public interface TrainingPass {
         INDArray velocity();
 
@@ -247,7 +267,10 @@ public final class Egnn {
         final double[][] gate;
         final double[][] coord;
 
-        Tape(int layers) {
+        private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.ConcurrentLinkedDeque<double[]>> spare;
+
+        Tape(int layers, java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.ConcurrentLinkedDeque<double[]>> spare) {
+            this.spare = spare;
             x = new double[layers][];
             h = new double[layers][];
             m = new double[layers][];
@@ -265,14 +288,34 @@ public final class Egnn {
         /** Points the workspace's edge arrays of layer l at new arrays kept here. */
         void allocate(Workspace ws, int l, int edges, int width) {
             int eh = edges * width;
-            ws.a = edgeA[l] = new double[eh];
-            ws.sA = edgeSA[l] = new double[eh];
-            ws.m = edgeM[l] = new double[eh];
-            ws.sM = edgeSM[l] = new double[eh];
-            ws.q = edgeQ[l] = new double[eh];
-            ws.sQ = edgeSQ[l] = new double[eh];
-            ws.gate = gate[l] = new double[edges];
-            ws.coord = coord[l] = new double[edges];
+            // every entry is written by the forward before it is read: spare arrays need no clearing
+            ws.a = edgeA[l] = take(eh);
+            ws.sA = edgeSA[l] = take(eh);
+            ws.m = edgeM[l] = take(eh);
+            ws.sM = edgeSM[l] = take(eh);
+            ws.q = edgeQ[l] = take(eh);
+            ws.sQ = edgeSQ[l] = take(eh);
+            ws.gate = gate[l] = take(edges);
+            ws.coord = coord[l] = take(edges);
+        }
+
+        private double[] take(int length) {
+            java.util.concurrent.ConcurrentLinkedDeque<double[]> q = spare.get(length);
+            double[] a = q == null ? null : q.pollLast();
+            return a != null ? a : new double[length];
+        }
+
+        /** Hands the edge arrays to the next passes. */
+        void release() {
+            for (double[][] kind : new double[][][] {edgeA, edgeSA, edgeM, edgeSM, edgeQ, edgeSQ, gate, coord}) {
+                for (int l = 0; l < kind.length; l++) {
+                    if (kind[l] != null) {
+                        spare.computeIfAbsent(kind[l].length, k -> new java.util.concurrent.ConcurrentLinkedDeque<>())
+                                .addLast(kind[l]);
+                        kind[l] = null;
+                    }
+                }
+            }
         }
 
         /** Points the workspace's edge arrays at layer l's. */

@@ -341,6 +341,14 @@ class EgnnTest {
         net.parameters().forEach(Parameter::zeroGrad);
         net.trainingPass(f, batch(x1, 2), Batches.vector(t1)).backward(batch(g1, 2));
         net.trainingPass(f, batch(x2, 3), Batches.vector(t2)).backward(batch(g2, 3));
+        // a pass's backward runs once (its activations go to the next passes)
+        Egnn.TrainingPass once = net.trainingPass(f, batch(x1, 2), Batches.vector(t1));
+        once.backward(batch(g1, 2));
+        assertThrows(IllegalStateException.class, () -> once.backward(batch(g1, 2)));
+        net.trainingPass(f, batch(x2, 3), Batches.vector(t2)).velocity(); // a pass never backwarded is fine
+        net.parameters().forEach(Parameter::zeroGrad);
+        net.trainingPass(f, batch(x1, 2), Batches.vector(t1)).backward(batch(g1, 2));
+        net.trainingPass(f, batch(x2, 3), Batches.vector(t2)).backward(batch(g2, 3));
         for (int q = 0; q < first.size(); q++) {
             double[] both = Batches.toDoubles(net.parameters().get(q).grad());
             for (int k = 0; k < both.length; k++) {
