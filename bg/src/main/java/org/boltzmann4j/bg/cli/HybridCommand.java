@@ -35,7 +35,9 @@ final class HybridCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--tbg-model", paramLabel = "DIR", description = "Or a transferable model (bg tbg train) as the flow, for this --pdb's peptide"
-            + " (dopri5, atol = rtol = 1e-4; draws of the wrong chirality mirrored).")
+            + " (dopri5, atol = rtol = 1e-4; mirror-image draws mirrored, diastereomer draws rejected and counted in summary.json;"
+            + " log q of draws and of current states by the same backward integration, one row per solve: detailed balance holds"
+            + " to the solver's tolerance, not exactly).")
     Path tbgModel;
 
     @Mixin SystemOptions systemOptions;
@@ -130,13 +132,17 @@ final class HybridCommand implements Callable<Integer> {
             var result = HybridSampler.run(molecular.systemXml(), structure.frames().frame(0), proposal, observables, settings, out, resume,
                     (step, total, accepted, moves) -> progress.stepTo(step,
                             moves == 0 ? null : String.format(Locale.ROOT, "flow acceptance %.3f", (double) accepted / moves)));
+            HybridSummary summary = HybridSummary.of(settings, result);
+            if (proposal instanceof org.boltzmann4j.bg.tbg.TbgProposal tbg) // this process's draws (a resumed run counts from the resume)
+                summary = summary.with("tbg_draws", tbg.drawn()).with("tbg_dropped_chirality", tbg.droppedChirality());
             if (observables.isEmpty()) {
+                summary.write(out);
                 System.err.printf("hybrid: %d chains x %d steps -> %s%n", chains, result.step(), out.resolve(HybridSummary.FILE));
             } else {
                 long[] transitions = new long[chains];
                 for (int c = 0; c < chains; c++)
                     transitions[c] = PhiStates.transitions(HybridSampler.movesColumn(out, c, PHI_COLUMN), Math.toRadians(PHI_CORE_MARGIN_DEG));
-                HybridSummary.of(settings, result).withCounts("phi_transitions", transitions)
+                summary.withCounts("phi_transitions", transitions)
                         .with("phi_transition_core_margin_deg", PHI_CORE_MARGIN_DEG).write(out);
                 System.err.printf("hybrid: %d chains x %d steps, %d phi transitions -> %s%n", chains, result.step(),
                         java.util.Arrays.stream(transitions).sum(), out.resolve(HybridSummary.FILE));

@@ -306,10 +306,10 @@ final class TbgCommand implements Runnable {
             AtomicFile.writeString(out.resolve("system.xml"), peptide.systemXml());
             AtomicFile.writeString(out.resolve("validity.json"), JSON.writeValueAsString(json) + "\n");
             if (v.kept() == 0)
-                throw new IllegalStateException("none of the " + n + " samples has " + peptide.name() + "'s bond graph (" + out.resolve("validity.json") + ")");
+                throw new IllegalStateException("none of the " + n + " samples is right-handed at every stereocentre with " + peptide.name() + "'s bond graph (" + out.resolve("validity.json") + ")");
             result.samples().write(out);
-            System.err.printf(Locale.ROOT, "tbg sample: %s, %d drawn, %d mirrored (chirality), %d dropped (bond graph), %d kept, normalised ESS %.4f, %s: %d evaluations -> %s%n",
-                    peptide.name(), v.drawn(), v.mirrored(), v.dropped(), v.kept(), KishEss.normalized(result.samples().logW()), v.solver(),
+            System.err.printf(Locale.ROOT, "tbg sample: %s, %d drawn, %d mirrored (chirality), %d dropped (mixed chirality), %d dropped (bond graph), %d kept, normalised ESS %.4f, %s: %d evaluations -> %s%n",
+                    peptide.name(), v.drawn(), v.mirrored(), v.droppedChirality(), v.dropped(), v.kept(), KishEss.normalized(result.samples().logW()), v.solver(),
                     v.functionEvaluations(), out);
             return 0;
         }

@@ -9,7 +9,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>Coordinates are flat rows of {@link #dimension()} doubles (nm for molecules); log q is the
  * density in those coordinates, up to a constant that must be the same for draws and for
- * {@link #logQ}.
+ * {@link #logQ}. A draw whose log q is NaN lies outside the proposal's support (e.g. a TBG draw that is a
+ * diastereomer) and is never accepted ({@link MetropolisHastings#logAcceptIndependence}).
  */
 public interface Proposal {
     int dimension();

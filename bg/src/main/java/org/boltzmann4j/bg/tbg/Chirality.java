@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * sign of the volume of the neighbours around each centre, taken from a reference structure. A sample
  * with every sign wrong is the mirror image (an E(3)-equivariant flow samples both); x -> -x fixes it and
  * keeps q and the energy. A sample with some signs right and some wrong is no mirror image: no reflection
- * fixes it, so {@link #fix} leaves it alone and {@link #correct} keeps saying false.
+ * fixes it, so {@link #fix} leaves it alone and {@link #correct} keeps saying false: callers drop it ({@link TbgSampler},
+ * {@link TbgProposal}).
  *
  * <p>At each centre c the three heavy neighbours a, b, d (from the topology's bonds, in atom-index order:
  * N, CB, C for a CA in amber's order) give the volume ((a - c) x (b - c)) . (d - c); its sign in the

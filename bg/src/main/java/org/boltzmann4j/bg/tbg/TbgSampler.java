@@ -20,34 +20,50 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Samples and scores one peptide with a trained TBG. Sampling: prior draws z (chunk c from
  * {@code RandomStreams.of(seed, RandomStreams.TBG_SAMPLE, c)}), integrated forward with the exact divergence to x and
- * log q(x); every x whose stereocentres have the wrong sign is mirrored (x -> -x keeps q and the energy) and
- * counted; every x whose bond graph from distances differs from the topology's is dropped and counted; the kept
- * ones get OpenMM energies and log w = -U/kT - log q. Scoring: log q of given configurations (centred first: the
- * density lives on the centre-of-mass-free subspace) by integrating backward.
+ * log q(x); every x whose stereocentres all have the wrong sign (the mirror image) is mirrored (x -> -x keeps q and
+ * the energy) and counted; every x that is still not right-handed at every centre afterwards (a diastereomer: some
+ * centres right, some wrong, which no reflection fixes) is dropped and counted as such; every remaining x whose bond
+ * graph from distances differs from the topology's is dropped and counted; the kept ones get OpenMM energies and
+ * log w = -U/kT - log q. Scoring: log q of given configurations (centred first: the density lives on the
+ * centre-of-mass-free subspace) by integrating backward.
+ *
+ * <p>Why log w has no log 2: mirroring folds both handednesses together, so the density of a kept x is
+ * q(x) + q(-x) = 2 q(x) (q(-x) = q(x): equivariant field, symmetric prior), and the dropped draws are a further
+ * mass the kept ones lack. Both are constants across samples, so they cancel in everything computed from log w here
+ * and in bg evaluate (self-normalised weights, ESS); log w is, like -U/kT, defined up to a constant. An absolute
+ * estimate of the right-handed partition function from these samples would need the mean of
+ * exp(log w - log 2) over all drawn rows, dropped ones counted as zero.
  */
 public final class TbgSampler {
 
     /**
-     * What became of the draws: mirrored (wrong chirality, fixed), dropped (wrong bond graph) and kept, and the
-     * solver's work summed over chunks.
+     * What became of the draws: mirrored (the mirror image, fixed), droppedChirality (not right-handed at every
+     * centre after the fix: a diastereomer), dropped (right-handed but with the wrong bond graph) and kept, and the
+     * solver's work summed over chunks. drawn = kept + dropped + droppedChirality.
      */
-    public record Validity(int drawn, int mirrored, int dropped, int kept, int stereocentres, String solver, long functionEvaluations,
-            long acceptedSteps, long rejectedSteps, double seconds) {
-        /** Fraction of draws with the right chirality before the fix. */
+    public record Validity(int drawn, int mirrored, int droppedChirality, int dropped, int kept, int stereocentres, String solver,
+            long functionEvaluations, long acceptedSteps, long rejectedSteps, double seconds) {
+        /** Fraction of draws right-handed at every centre as drawn (neither mirrored nor dropped for chirality). */
         public double chiralityCorrectFraction() {
-            return drawn == 0 ? Double.NaN : (double) (drawn - mirrored) / drawn;
+            return drawn == 0 ? Double.NaN : (double) (drawn - mirrored - droppedChirality) / drawn;
         }
 
-        /** Fraction of draws with the topology's bond graph (after the fix, which does not change distances). */
+        /** Fraction of draws dropped for a mix of right and wrong centres. */
+        public double droppedChiralityFraction() {
+            return drawn == 0 ? Double.NaN : (double) droppedChirality / drawn;
+        }
+
+        /** Fraction of draws kept: right-handed (after the fix) and with the topology's bond graph. */
         public double validFraction() {
             return drawn == 0 ? Double.NaN : (double) kept / drawn;
         }
 
         public ObjectNode toJson() {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
-            o.put("drawn", drawn).put("mirrored", mirrored).put("dropped_bond_graph", dropped).put("kept", kept)
-                    .put("stereocentres", stereocentres).put("chirality_correct_fraction", chiralityCorrectFraction())
+            o.put("drawn", drawn).put("mirrored", mirrored).put("dropped_chirality", droppedChirality).put("dropped_bond_graph", dropped)
+                    .put("kept", kept).put("stereocentres", stereocentres).put("chirality_correct_fraction", chiralityCorrectFraction())
                     .put("chirality_fixed_fraction", drawn == 0 ? Double.NaN : (double) mirrored / drawn)
+                    .put("dropped_chirality_fraction", droppedChiralityFraction())
                     .put("valid_fraction", validFraction());
             o.putObject("solver").put("method", solver).put("function_evaluations", functionEvaluations)
                     .put("accepted_steps", acceptedSteps).put("rejected_steps", rejectedSteps).put("seconds", seconds);
@@ -85,7 +101,7 @@ public final class TbgSampler {
         BondGraph bonds = BondGraph.of(peptide.topology());
         double kT = ThermalEnergy.kT(temperatureK);
         double[] x = new double[n * dim], logQ = new double[n], energies = new double[n], logW = new double[n];
-        int kept = 0, mirrored = 0, dropped = 0;
+        int kept = 0, mirrored = 0, droppedChirality = 0, dropped = 0;
         long evaluations = 0, accepted = 0, rejected = 0;
         long start = System.nanoTime();
         for (int first = 0, chunk = 0; first < n; first += settings.batch(), chunk++) {
@@ -99,10 +115,19 @@ public final class TbgSampler {
             }
             INDArray xs = p.x();
             for (boolean b : chirality.fix(xs)) if (b) mirrored++;
-            boolean[] valid = bonds.matches(xs);
+            boolean[] handed = chirality.correct(xs), valid = bonds.matches(xs);
             double[] rows = Batches.toDoubles(xs), lq = Batches.toDoubles(p.logQ());
             int keptHere = 0;
-            for (int i = 0; i < m; i++) if (valid[i]) keptHere++;
+            for (int i = 0; i < m; i++) {
+                if (!handed[i]) {
+                    droppedChirality++;
+                    valid[i] = false;
+                } else if (!valid[i]) {
+                    dropped++;
+                } else {
+                    keptHere++;
+                }
+            }
             if (keptHere > 0) {
                 double[] good = new double[keptHere * dim];
                 for (int i = 0, j = 0; i < m; i++) {
@@ -119,27 +144,44 @@ public final class TbgSampler {
                 System.arraycopy(good, 0, x, kept * dim, keptHere * dim);
             }
             kept += keptHere;
-            dropped += m - keptHere;
             progress.accept(first + m);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        var validity = new Validity(n, mirrored, dropped, kept, chirality.centres(), solverName, evaluations, accepted, rejected, seconds);
+        var validity = new Validity(n, mirrored, droppedChirality, dropped, kept, chirality.centres(), solverName, evaluations, accepted, rejected, seconds);
         SampleSet samples = new SampleSet(new Frames(kept, atoms, java.util.Arrays.copyOf(x, kept * dim)), java.util.Arrays.copyOf(logQ, kept),
                 java.util.Arrays.copyOf(energies, kept), java.util.Arrays.copyOf(logW, kept));
         return new Result(samples, validity);
     }
 
-    /** log q of configurations (nm; each centred first), by integrating backward, {@code settings.batch()} rows at a time. */
+    /**
+     * log q of configurations (nm; each centred first), by integrating backward, {@code settings.batch()} rows per
+     * solve (bg tbg score). With dopri5 the rows of one solve share its step sizes, so a row's value depends, within
+     * the tolerance, on which rows it was solved with; {@link #logQPerRow} does not.
+     */
     public static double[] logQ(TbgModel model, TargetPeptide peptide, Frames frames, SamplingSettings settings) {
+        return logQ(model.prior(peptide.atoms()), model.flow(peptide.topology(), settings.odeSolver()), peptide, frames, settings.batch());
+    }
+
+    /**
+     * The same as one deterministic function of each configuration, whatever else is scored with it (up to the
+     * rounding of batched arithmetic): dopri5 solves one row at a time (its adaptive step sizes would otherwise be
+     * shared by a solve's rows), rk4 takes {@code settings.batch()} rows per solve (fixed steps: rows never interact).
+     * What a Metropolis-Hastings proposal needs, so that q(x) of a state is the same number whether x is the
+     * proposal or the current state. Cost with dopri5: a solve per row, without the batching of the field's
+     * matrix products.
+     */
+    public static double[] logQPerRow(Distribution prior, Transform flow, TargetPeptide peptide, Frames frames, SamplingSettings settings) {
+        return logQ(prior, flow, peptide, frames, settings.solver().equals(SamplingSettings.RK4) ? settings.batch() : 1);
+    }
+
+    private static double[] logQ(Distribution prior, Transform flow, TargetPeptide peptide, Frames frames, int rowsPerSolve) {
         int atoms = peptide.atoms(), dim = 3 * atoms;
         if (frames.atoms() != atoms)
             throw new IllegalArgumentException("configurations of " + frames.atoms() + " atoms, " + peptide.name() + " has " + atoms);
-        ContinuousFlow flow = model.flow(peptide.topology(), settings.odeSolver());
-        var prior = model.prior(atoms);
         int n = frames.frames();
         double[] out = new double[n];
-        for (int first = 0; first < n; first += settings.batch()) {
-            int m = Math.min(settings.batch(), n - first);
+        for (int first = 0; first < n; first += rowsPerSolve) {
+            int m = Math.min(rowsPerSolve, n - first);
             double[] rows = java.util.Arrays.copyOfRange(frames.xyz(), first * dim, (first + m) * dim);
             TrainingMolecule.centre(rows, m, atoms);
             INDArray lq = BoltzmannGenerator.logQ(prior, flow, Batches.matrix(rows, m, dim, DataType.DOUBLE));

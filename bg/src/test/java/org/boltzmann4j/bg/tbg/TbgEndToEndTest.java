@@ -154,7 +154,7 @@ class TbgEndToEndTest {
         JsonNode v = new ObjectMapper().readTree(out.resolve("validity.json").toFile());
         assertEquals(8, v.path("drawn").asInt());
         int kept = v.path("kept").asInt();
-        assertEquals(8, kept + v.path("dropped_bond_graph").asInt());
+        assertEquals(8, kept + v.path("dropped_bond_graph").asInt() + v.path("dropped_chirality").asInt());
         assertEquals("GA", v.path("peptide").asText());
         assertEquals(310, v.path("temperature_k").asDouble());
         assertTrue(v.path("seen_in_training").asBoolean(), v.toString());
@@ -202,10 +202,33 @@ class TbgEndToEndTest {
         assertEquals(0, r.code(), r.err());
         JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
         assertEquals(2, summary.path("flow_moves").asInt(), summary.toString());
+        assertEquals(2, summary.path("tbg_draws").asInt(), summary.toString());
+        assertEquals(0, summary.path("tbg_dropped_chirality").asInt(), "GA has one stereocentre: no diastereomers " + summary);
         Run both = bg("hybrid", "--model", model.toString(), "--tbg-model", model.toString(), "--system", ga.resolve("system.xml").toString(),
                 "--pdb", ga.resolve("structure.pdb").toString(), "--steps", "20", "--out", dir.resolve("h2").toString());
         assertEquals(2, both.code(), both.err());
         assertTrue(both.err().contains("mutually exclusive"), both.err());
+    }
+
+    /**
+     * The proposal's log q is one function of x: a draw scores what the current-state scoring gives the same x,
+     * bit for bit, and a row scores the same alone as with others (dopri5 solves one row at a time).
+     */
+    @Test
+    void proposalLogQIsOneFunctionOfTheConfiguration() throws Exception {
+        TbgModel loaded = TbgModel.load(model);
+        TargetPeptide ga = TargetPeptide.build("GA", PeptideSystemSettings.defaults());
+        TbgProposal proposal = new TbgProposal(loaded, ga, SamplingSettings.defaults());
+        var draws = proposal.draw(3, RandomStreams.of(7, RandomStreams.TBG_SAMPLE, 0));
+        assertArrayEquals(draws.logQ(), proposal.logQ(draws.x(), 3));
+        int dim = proposal.dimension();
+        for (int r = 0; r < 3; r++) {
+            assertTrue(Double.isFinite(draws.logQ()[r]), "GA draws are never diastereomers");
+            double[] alone = proposal.logQ(java.util.Arrays.copyOfRange(draws.x(), r * dim, (r + 1) * dim), 1);
+            assertEquals(draws.logQ()[r], alone[0], 0.0, "row " + r + " alone");
+        }
+        assertEquals(3, proposal.drawn());
+        assertEquals(0, proposal.droppedChirality());
     }
 
     @Test
