@@ -29,10 +29,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>With a replay buffer ({@link Settings#bufferBatches()} &gt; 0; the paper's Algorithm 2) each
  * AIS batch goes into a {@link PrioritisedReplayBuffer} of that many batches, filled to {@link
  * Settings#minBufferBatches()} batches before the first step, and a new AIS batch is added every
- * {@link Settings#gradientStepsPerAis()} steps; every step draws a batch from the buffer with
- * probability proportional to the AIS weights and minimises L = -(1/n) sum log q_theta(x_i)
- * (the weights are in the draw), then corrects the drawn samples' log weights by
- * log q_old - log q_theta. Without a buffer each step runs AIS and uses the weighted loss above.
+ * {@link Settings#gradientStepsPerAis()} steps. Every step draws n indices from the buffer with
+ * probability proportional to the stored AIS weights w_i. Those weights target p^2/q_old, q_old
+ * the flow when sample i was stored or last drawn, while the target is now p^2/q_theta, which
+ * differs by the factor q_old/q_theta; so the step minimises
+ * <pre>
+ *   L(theta) = -(1/n) sum_i f_i log q_theta(x_i),   f_i = min(q_old(x_i) / q_theta(x_i), {@value #W_ADJUST_CLIP}),
+ * </pre>
+ * with f_i held fixed in the gradient (log q_theta is that of the current parameters, before the
+ * optimiser's update), then corrects the drawn samples' log weights by log q_old - log q_theta
+ * (unclipped) and sets their q_old to q_theta ({@link PrioritisedReplayBuffer#adjust}). This is
+ * the authors' fabjax {@code fab_loss_buffer_samples} with alpha = 2 (log w_adjust =
+ * (1 - alpha)(log q_theta - log q_old)) and its default clip of w_adjust at 10, which bounds one
+ * stale sample's pull when the flow has since lost mass where it lies. Without a buffer each step
+ * runs AIS and uses the weighted loss above.
  *
  * <p>Randomness: AIS batch b draws from (seed, {@link #AIS_STREAM}, b) and the buffer draw of step
  * s from (seed, {@link #BUFFER_STREAM}, s); the buffer, the AIS step sizes and the number of AIS
@@ -43,6 +53,9 @@ public final class FabLoss implements Loss {
 
     /** Stream purposes (see {@link RandomStreams}). */
     public static final long AIS_STREAM = RandomStreams.AIS, BUFFER_STREAM = RandomStreams.REPLAY;
+
+    /** The upper clip of the buffer loss's importance factor q_old/q_theta (fabjax's {@code w_adjust_clip} default). */
+    public static final double W_ADJUST_CLIP = 10.0;
 
     /**
      * @param ais the AIS sampler's settings (intermediate distributions, leapfrog steps, step size)
@@ -205,18 +218,29 @@ public final class FabLoss implements Loss {
         if (!filled && s % settings.gradientStepsPerAis() == 0) add(nextAisBatch());
         int[] drawn = buffer.sample(batchSize, RandomStreams.of(seed, BUFFER_STREAM, s));
         INDArray x = buffer.x(drawn);
-        INDArray c = Nd4j.valueArrayOf(new long[] {batchSize}, 1.0 / batchSize, DataType.DOUBLE);
-        double[] logQ = Batches.toDoubles(MaximumLikelihood.weightedNllBackward(generator.base(), generator.flow(), x, c, weight));
+        double[] c = new double[batchSize];
+        double[] logQ = Batches.toDoubles(MaximumLikelihood.weightedNllBackward(generator.base(), generator.flow(), x, lq -> {
+            double[] l = Batches.toDoubles(lq);
+            for (int k = 0; k < batchSize; k++) c[k] = importanceFactor(buffer.logQ(drawn[k]), l[k]) / batchSize;
+            return Batches.vector(c);
+        }, weight));
         buffer.adjust(drawn, logQ);
         double loss = 0;
-        for (double l : logQ) loss -= l / batchSize;
+        for (int k = 0; k < batchSize; k++) loss -= c[k] * logQ[k];
         return report(loss, null);
     }
 
+    /** The buffer loss's factor min(q_old / q_theta, {@value #W_ADJUST_CLIP}) from the two log densities. */
+    static double importanceFactor(double logQOld, double logQ) {
+        double f = Math.exp(logQOld - logQ);
+        return Double.isNaN(f) ? 0 : Math.min(f, W_ADJUST_CLIP);
+    }
+
     /**
-     * The loss without touching any state: the buffer's exact expectation -sum_i p_i log q(x_i)
-     * over all its samples, or, without a buffer (or before it has any), the weighted loss on an
-     * AIS batch drawn from (seed, AIS stream, -1 - step) with a copy of the current step sizes.
+     * The loss without touching any state: the exact expectation of the buffer step's loss over its
+     * draw, -sum_i p_i f_i log q(x_i) over all stored samples (p_i = w_i / sum_j w_j, f_i the clipped
+     * q_old/q factor of {@link #backward}), or, without a buffer (or before it has any), the weighted
+     * loss on an AIS batch drawn from (seed, AIS stream, -1 - step) with a copy of the current step sizes.
      */
     @Override
     public Report evaluate(Batch batch) {
@@ -226,7 +250,7 @@ public final class FabLoss implements Loss {
             for (int i = 0; i < all.length; i++) all[i] = i;
             double[] logQ = Batches.toDoubles(BoltzmannGenerator.logQ(generator.base(), generator.flow(), buffer.x(all)));
             double loss = 0;
-            for (int i = 0; i < p.length; i++) if (p[i] > 0) loss -= p[i] * logQ[i];
+            for (int i = 0; i < p.length; i++) if (p[i] > 0) loss -= p[i] * importanceFactor(buffer.logQ(i), logQ[i]) * logQ[i];
             return report(loss, null);
         }
         AnnealedImportanceSampling copy = new AnnealedImportanceSampling(generator.base(), generator.flow(), generator.energy(), generator.kT(),

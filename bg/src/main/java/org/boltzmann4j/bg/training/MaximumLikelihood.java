@@ -56,10 +56,21 @@ public final class MaximumLikelihood implements Loss {
      * reweighted forward KL and FAB. Returns log q(x_i) (n) at the current parameters.
      */
     static INDArray weightedNllBackward(Distribution base, Transform flow, INDArray x, INDArray c, double weight) {
+        return weightedNllBackward(base, flow, x, logQ -> c, weight);
+    }
+
+    /**
+     * As above with coefficients that depend on log q itself (held fixed in the gradient, a
+     * stop-gradient): {@code coefficients} receives log q(x_i) (n, float64) from the same inverse
+     * pass and returns c (n), so a loss weighted by a function of q costs one pass, not two.
+     */
+    static INDArray weightedNllBackward(Distribution base, Transform flow, INDArray x, java.util.function.UnaryOperator<INDArray> coefficients,
+            double weight) {
         int n = (int) x.size(0);
         Transform.Pass pass = flow.inversePass(Tensors.as(x, flow.dataType()));
         INDArray z = Tensors.as(pass.output(), DataType.DOUBLE);
         INDArray logQ = base.logProb(z).addi(pass.logDet());
+        INDArray c = coefficients.apply(logQ.dup());
         INDArray gradZ = base.gradLogProb(z).muliColumnVector(c.reshape(n, 1)).muli(-weight);
         pass.backward(Tensors.as(gradZ, flow.dataType()), c.mul(-weight));
         pass.release();

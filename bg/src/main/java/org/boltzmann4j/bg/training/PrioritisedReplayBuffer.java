@@ -14,10 +14,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * were last used, a fixed number of them, the oldest overwritten first.
  *
  * <p>Sampling draws indices with replacement with probability w_i / sum_j w_j, so a batch from
- * the buffer is (approximately) a batch from p^2/q_old without weights. When the flow has changed
- * to q since, the target p^2/q differs from p^2/q_old by the factor q_old/q, so after a gradient
- * step the drawn points' log weights are corrected by log q_old(x) - log q(x) and log q_old is set
- * to log q(x) ({@link #adjust}): the paper's w_i &lt;- w_i q_old(x_i) / q_theta(x_i).
+ * the buffer is (approximately) a batch from p^2/q_old, not from p^2/q for the flow q of now:
+ * the two differ by the factor q_old/q, which the loss applies to each drawn sample ({@link
+ * FabLoss}). After that gradient step the drawn points' log weights are corrected by
+ * log q_old(x) - log q(x) and log q_old is set to log q(x) ({@link #adjust}): the paper's
+ * w_i &lt;- w_i q_old(x_i) / q_theta(x_i); samples not drawn keep their stale weights until they are.
  */
 public final class PrioritisedReplayBuffer {
 

@@ -125,6 +125,79 @@ class FabLossTest {
         assertArrayEquals(new double[] {40, 50, 30}, Batches.toDoubles(c.x(new int[] {0, 1, 2})));
     }
 
+    /**
+     * One buffer step by hand: q_theta = N(0.5, 0.8^2) (an affine map of N(0, 1)); the buffer holds
+     * x = -1, 0.5, 2.5, -3 with equal log weights and log q_old = log N(x; 0, 1), stored when the
+     * flow was N(0, 1). The draw of step 1 (found by the same buffer stream on a copy: x = 0.5, 2.5
+     * once, x = -3 twice, x = -1 not at all) gives f_i = min(q_old(x_i)/q_theta(x_i), 10) with
+     * q_old/q_theta = 0.71, 0.80 and 128 (clipped), and then L = -(1/n) sum f_i log q_theta(x_i),
+     * dL/dmu = -(1/n) sum f_i z_i / sigma and dL/dlog sigma = -(1/n) sum f_i (z_i^2 - 1) with
+     * z = (x - mu)/sigma, here computed from the Gaussian's formulas (1e-12). Without the factor (f = 1)
+     * the loss and both gradients differ by more than 0.1. Afterwards the drawn points' log w are
+     * log q_old - log q_theta and their log q_old is log q_theta; the undrawn point keeps its own.
+     * The evaluation is the draw's exact expectation, -sum_i (1/4) f_i log q_theta(x_i).
+     */
+    @Test
+    void bufferStepWeightsEachDrawnSampleByQOldOverQTheta() {
+        double mu = 0.5, sigma = 0.8;
+        ElementwiseAffine flow = ElementwiseAffine.trainable(new double[] {mu}, new double[] {Math.log(sigma)}, DataType.DOUBLE);
+        BoltzmannGenerator g = new BoltzmannGenerator(Distribution.standardNormal(1), flow, new Harmonic(new double[] {0}, new double[] {1}), 1.0);
+        int n = 4;
+        long seed = 4;
+        FabLoss fab = new FabLoss(g, null, FabLoss.Settings.defaults().withBufferBatches(1).withGradientStepsPerAis(2), n, seed);
+        double[] xs = {-1, 0.5, 2.5, -3};
+        double[] logQOld = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) logQOld[i] = -0.5 * xs[i] * xs[i] - 0.5 * Math.log(2 * Math.PI);
+        fab.buffer().add(xs, new double[xs.length], logQOld);
+
+        PrioritisedReplayBuffer copy = new PrioritisedReplayBuffer(1, n);
+        copy.restore(fab.buffer().state());
+        long step = 1; // 1 % 2 != 0: no AIS batch is added at this step
+        int[] drawn = copy.sample(n, RandomStreams.of(seed, FabLoss.BUFFER_STREAM, step));
+        long distinct = java.util.Arrays.stream(drawn).distinct().count();
+        assertTrue(distinct == 3 && java.util.Arrays.stream(drawn).filter(i -> i == 3).count() == 2, "the draw tests the factor, the clip and an undrawn point: "
+                + java.util.Arrays.toString(drawn));
+
+        double loss = 0, gMu = 0, gLs = 0, plainLoss = 0, plainMu = 0, plainLs = 0;
+        double[] logQ = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            double z = (xs[i] - mu) / sigma;
+            logQ[i] = -0.5 * z * z - Math.log(sigma) - 0.5 * Math.log(2 * Math.PI);
+        }
+        for (int i : drawn) {
+            double z = (xs[i] - mu) / sigma;
+            double f = Math.min(Math.exp(logQOld[i] - logQ[i]), 10.0);
+            loss -= f * logQ[i] / n;
+            gMu -= f * z / sigma / n;
+            gLs -= f * (z * z - 1) / n;
+            plainLoss -= logQ[i] / n;
+            plainMu -= z / sigma / n;
+            plainLs -= (z * z - 1) / n;
+        }
+        double expected = 0;
+        for (int i = 0; i < xs.length; i++) expected -= 0.25 * Math.min(Math.exp(logQOld[i] - logQ[i]), 10.0) * logQ[i];
+        assertEquals(expected, fab.evaluate(new Loss.Batch(step, null, null)).loss(), 1e-12, "evaluation: the draw's expectation");
+
+        flow.zeroGrad();
+        Loss.Report report = fab.backward(new Loss.Batch(step, null, null));
+        double gotMu = Batches.toDoubles(flow.parameters().get(0).grad())[0];
+        double gotLs = Batches.toDoubles(flow.parameters().get(1).grad())[0];
+        System.out.printf("FAB buffer step: draw %s, loss %.6f (without the factor %.6f), dL/dmu %.6f (%.6f), dL/dlog sigma %.6f (%.6f)%n",
+                java.util.Arrays.toString(drawn), report.loss(), plainLoss, gotMu, plainMu, gotLs, plainLs);
+        assertEquals(loss, report.loss(), 1e-12, "loss");
+        assertEquals(gMu, gotMu, 1e-12, "dL/dmu");
+        assertEquals(gLs, gotLs, 1e-12, "dL/dlog sigma");
+        assertTrue(Math.abs(loss - plainLoss) > 0.1 && Math.abs(gMu - plainMu) > 0.1 && Math.abs(gLs - plainLs) > 0.1,
+                "the factor matters here");
+
+        for (int i = 0; i < xs.length; i++) {
+            final int index = i;
+            boolean wasDrawn = java.util.Arrays.stream(drawn).anyMatch(k -> k == index);
+            assertEquals(wasDrawn ? logQOld[i] - logQ[i] : 0.0, fab.buffer().logWeight(i), 1e-12, "log w of " + i);
+            assertEquals(wasDrawn ? logQ[i] : logQOld[i], fab.buffer().logQ(i), 1e-12, "log q_old of " + i);
+        }
+    }
+
     private static BoltzmannGenerator doubleWell(long initSeed) {
         Flow flow = TestFlows.splines2d(2, 32, 4.0, initSeed);
         return new BoltzmannGenerator(Distribution.standardNormal(2), flow, RegularizedEnergy.of(DoubleWell2D.noe2019(), 1e3), 1.0);
