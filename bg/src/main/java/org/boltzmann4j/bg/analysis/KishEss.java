@@ -65,8 +65,9 @@ public final class KishEss {
     /**
      * The normalised ESS after the {@link #topRemovedCount} largest log-weights are removed: the
      * Kish ESS of the remaining n - k weights divided by n - k. This is the clipped figure the
-     * literature often reports; it is always at least as flattering as {@link #normalized}, and
-     * is to be labelled as such wherever it is shown. NaN when nothing would remain.
+     * literature often reports, and is to be labelled as such wherever it is shown. It is not
+     * always above {@link #normalized}: weights 1, 1, 1, 0 with k = 1 give 2/3 against 3/4.
+     * NaN when nothing would remain.
      */
     public static double normalizedTopRemoved(double[] logW, double fraction) {
         int n = logW.length;

@@ -50,6 +50,37 @@ public final class SampleWeights {
         return w;
     }
 
+    /**
+     * m indices drawn independently with probability w_i / sum w (multinomial resampling), one uniform
+     * of {@code random} per draw in order: the first i whose running sum of w exceeds u * sum w, so a
+     * weight-0 entry is never drawn. The weights are used as given (not rescaled), so callers that
+     * pass the same weights get the same draws from the same generator state.
+     */
+    public static int[] resample(double[] w, int m, java.util.random.RandomGenerator random) {
+        if (m < 0) throw new IllegalArgumentException("resample: number of draws must be >= 0, got " + m);
+        double[] cumulative = new double[w.length];
+        double s = 0;
+        for (int i = 0; i < w.length; i++) {
+            if (!(w[i] >= 0) || Double.isInfinite(w[i])) {
+                throw new IllegalArgumentException("weight " + i + " is " + w[i] + " (weights must be finite and >= 0)");
+            }
+            cumulative[i] = s += w[i];
+        }
+        if (m > 0 && !(s > 0)) throw new IllegalArgumentException("resample: every weight is zero");
+        int[] out = new int[m];
+        for (int k = 0; k < m; k++) {
+            double u = random.nextDouble() * s;
+            int lo = 0, hi = w.length - 1;
+            while (lo < hi) { // first i with cumulative[i] > u
+                int mid = (lo + hi) >>> 1;
+                if (cumulative[mid] > u) hi = mid;
+                else lo = mid + 1;
+            }
+            out[k] = lo;
+        }
+        return out;
+    }
+
     /** Weighted mean sum w_i x_i / sum w_i. */
     public static double mean(double[] x, double[] weights) {
         double[] w = normalize(weights, x.length);

@@ -66,7 +66,7 @@ public final class TorusWasserstein {
         int m = Math.min(subsample, Math.min(phiRef.length, phi.length));
         SplittableRandom random = new SplittableRandom(seed);
         int[] ref = withoutReplacement(phiRef.length, m, random);
-        int[] own = weights == null ? withoutReplacement(phi.length, m, random) : byWeights(SampleWeights.normalize(weights, phi.length), m, random);
+        int[] own = weights == null ? withoutReplacement(phi.length, m, random) : SampleWeights.resample(SampleWeights.normalize(weights, phi.length), m, random);
         double[] a = new double[m], b = new double[m], c = new double[m], d = new double[m];
         for (int k = 0; k < m; k++) {
             a[k] = phiRef[ref[k]];
@@ -88,24 +88,5 @@ public final class TorusWasserstein {
             all[r] = t;
         }
         return java.util.Arrays.copyOf(all, m);
-    }
-
-    /** m indices drawn independently with probability w_i (w normalised): multinomial resampling. */
-    static int[] byWeights(double[] w, int m, SplittableRandom random) {
-        double[] cumulative = new double[w.length];
-        double s = 0;
-        for (int i = 0; i < w.length; i++) cumulative[i] = s += w[i];
-        int[] out = new int[m];
-        for (int k = 0; k < m; k++) {
-            double u = random.nextDouble() * s;
-            int lo = 0, hi = w.length - 1;
-            while (lo < hi) { // first i with cumulative[i] > u
-                int mid = (lo + hi) >>> 1;
-                if (cumulative[mid] > u) hi = mid;
-                else lo = mid + 1;
-            }
-            out[k] = lo;
-        }
-        return out;
     }
 }

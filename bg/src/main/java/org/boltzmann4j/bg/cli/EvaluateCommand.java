@@ -26,9 +26,12 @@ import picocli.CommandLine.Option;
                 "Backbone (phi, psi) from the topology: per residue for capped peptides (ACE-ALA-NME), and for a free dipeptide X-Y",
                 "phi = C(1)-N(2)-CA(2)-C(2), psi = N(1)-CA(1)-C(1)-N(2) (the TBG papers' convention).",
                 "Classic BG samples: --model (system, structure, temperature and log q of the reference from the model).",
-                "TBG samples (bg tbg sample): no --model; SAMPLES/structure.pdb and SAMPLES/system.xml, --temperature,",
-                "and optionally --reference-log-q (from bg tbg score) for the NLL."})
+                "TBG samples (bg tbg sample): no --model; SAMPLES/structure.pdb and SAMPLES/system.xml, the temperature from",
+                "SAMPLES/validity.json (temperature_k) or --temperature, and optionally --reference-log-q (from bg tbg score) for the NLL."})
 final class EvaluateCommand implements Callable<Integer> {
+    /** Written by bg tbg sample next to the samples; its temperature_k is the temperature of their log w. */
+    static final String VALIDITY = "validity.json";
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "DIR", description = "Model folder written by bg train (gives system, structure, temperature and the NLL).")
@@ -40,7 +43,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--reference", required = true, paramLabel = "FILE", description = "Reference MD frames (.dcd, .npy, .pdb), ideally not used in training.")
     Path reference;
 
-    @Option(names = "--temperature", paramLabel = "K", description = "Temperature of the samples' log weights, kelvin (default: the model's; required without --model).")
+    @Option(names = "--temperature", paramLabel = "K", description = "Temperature of the samples' log weights, kelvin (default: the model's, or without --model SAMPLES/validity.json's temperature_k; required when neither has one).")
     Double temperatureK;
 
     @Option(names = "--reference-log-q", paramLabel = "FILE", description = "log q of each reference frame (.npy, nats; bg tbg score) for nll_nats, without --model.")
@@ -64,8 +67,13 @@ final class EvaluateCommand implements Callable<Integer> {
         if (torusSubsample < 1) throw new Main.UsageException("--torus-w2-samples must be >= 1, got " + torusSubsample);
         if (temperatureK != null && !(temperatureK > 0 && Double.isFinite(temperatureK)))
             throw new Main.UsageException("--temperature must be a positive temperature in kelvin, got " + temperatureK);
-        if (model == null && temperatureK == null)
-            throw new Main.UsageException("--temperature is required without --model (the temperature of the samples' log weights)");
+        Double samplesK = model == null ? validityTemperatureK() : null;
+        if (model == null && temperatureK == null && samplesK == null)
+            throw new Main.UsageException("--temperature is required without --model (the temperature of the samples' log weights) when "
+                    + samples.resolve(VALIDITY) + " does not give temperature_k");
+        if (temperatureK != null && samplesK != null && Math.abs(temperatureK - samplesK) > 1e-9)
+            throw new Main.UsageException("--temperature " + temperatureK + " K differs from " + samples.resolve(VALIDITY) + "'s temperature_k "
+                    + samplesK + " K (leave it out)");
         if (model != null && referenceLogQ != null)
             throw new Main.UsageException("--reference-log-q is for samples without --model; with --model the model scores the reference itself");
         SampleSet set = SampleSet.read(samples);
@@ -89,7 +97,7 @@ final class EvaluateCommand implements Callable<Integer> {
                         + MolecularModel.SYSTEM + " (as bg tbg sample writes them)");
             topology = Pdb.read(structure).topology();
             systemXml = Files.readString(system);
-            kelvin = temperatureK;
+            kelvin = temperatureK != null ? temperatureK : samplesK;
         }
         String source = loaded != null ? "the model" : samples.resolve(MolecularModel.STRUCTURE).toString();
         if (set.x().atoms() != topology.atomCount())
@@ -125,5 +133,23 @@ final class EvaluateCommand implements Callable<Integer> {
                 m.path("phi_kl").asDouble(), m.path("psi_kl").asDouble());
         System.out.println("Report: " + out.resolve("report.md"));
         return 0;
+    }
+
+    /** The samples' temperature as bg tbg sample records it in SAMPLES/validity.json, or null when there is no such file. */
+    private Double validityTemperatureK() throws java.io.IOException {
+        Path file = samples.resolve(VALIDITY);
+        if (!Files.isRegularFile(file)) return null;
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        var t = root == null ? null : root.get("temperature_k");
+        if (t == null || t.isNull()) return null;
+        double k = t.asDouble(Double.NaN);
+        if (!t.isNumber() || !(k > 0) || !Double.isFinite(k))
+            throw new IllegalArgumentException(file + ": temperature_k must be a positive temperature in kelvin, got " + t);
+        return k;
     }
 }

@@ -58,7 +58,6 @@ public final class LinearPath {
         Values xv = Values.of(xt);
         Values uv = Values.of(target);
         double[] eps = new double[d];
-        int atoms = d / 3;
         for (int r = 0; r < n; r++) {
             double tr = tv.get(r);
             if (!(tr >= 0 && tr <= 1)) {
@@ -69,16 +68,7 @@ public final class LinearPath {
                     eps[c] = rng.nextGaussian();
                 }
                 if (meanFreeNoise) {
-                    for (int axis = 0; axis < 3; axis++) {
-                        double mean = 0;
-                        for (int i = 0; i < atoms; i++) {
-                            mean += eps[3 * i + axis];
-                        }
-                        mean /= atoms;
-                        for (int i = 0; i < atoms; i++) {
-                            eps[3 * i + axis] -= mean;
-                        }
-                    }
+                    MeanFreeNormal.removeMean(eps, d);
                 }
             }
             for (int c = 0; c < d; c++) {

@@ -134,18 +134,34 @@ public final class MeanFreeNormal implements Distribution {
         }
         int n = (int) x.size(0);
         int d = (int) x.size(1);
-        int atoms = d / 3;
         Values v = Values.of(x);
+        double[] row = new double[d];
         for (int r = 0; r < n; r++) {
-            int base = r * d;
+            v.get(r * d, row, 0, d);
+            removeMean(row, d);
+            v.put(r * d, row, 0, d);
+        }
+    }
+
+    /**
+     * Subtracts each row's per-axis mean over atoms in place, for rows of {@code rowLength} (3N) doubles
+     * laid end to end in {@code rows} (one row or many); the one centring every caller uses.
+     */
+    public static void removeMean(double[] rows, int rowLength) {
+        if (rowLength <= 0 || rowLength % 3 != 0 || rows.length % rowLength != 0) {
+            throw new IllegalArgumentException("removeMean: expected rows of 3N coordinates, got " + rows.length
+                    + " values in rows of " + rowLength);
+        }
+        int atoms = rowLength / 3;
+        for (int base = 0; base < rows.length; base += rowLength) {
             for (int axis = 0; axis < 3; axis++) {
                 double mean = 0;
                 for (int i = 0; i < atoms; i++) {
-                    mean += v.get(base + 3 * i + axis);
+                    mean += rows[base + 3 * i + axis];
                 }
                 mean /= atoms;
                 for (int i = 0; i < atoms; i++) {
-                    v.set(base + 3 * i + axis, v.get(base + 3 * i + axis) - mean);
+                    rows[base + 3 * i + axis] -= mean;
                 }
             }
         }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 import org.boltzmann4j.bg.analysis.KishEss;
 import org.boltzmann4j.bg.energy.Energy;
+import org.boltzmann4j.bg.flow.CircularShift;
 import org.boltzmann4j.bg.flow.Distribution;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.Transform;
@@ -334,7 +335,7 @@ public final class AnnealedImportanceSampling {
                 for (int q = 0; q < n * d; q++) {
                     p[q] += (l == 0 ? 0.5 : 1.0) * eps * g[q];
                     zNew[q] += eps * p[q];
-                    if (periodic[q % d]) zNew[q] = wrap(zNew[q]);
+                    if (periodic[q % d]) zNew[q] = CircularShift.wrap(zNew[q]);
                 }
                 prop = new Point(zNew, n, true);
                 evaluations += n;
@@ -381,13 +382,6 @@ public final class AnnealedImportanceSampling {
         System.arraycopy(from.gradF, i * d, to.gradF, i * d, d);
         int dx = flow.outputDimension();
         System.arraycopy(from.x, i * dx, to.x, i * dx, dx);
-    }
-
-    /** Into [-pi, pi). */
-    static double wrap(double v) {
-        double t = v + Math.PI;
-        t -= 2 * Math.PI * Math.floor(t / (2 * Math.PI));
-        return t - Math.PI;
     }
 
     /** The flow's parameter gradients as they were before AIS ran backward passes through it. */

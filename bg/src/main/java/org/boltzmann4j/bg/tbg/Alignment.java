@@ -6,6 +6,7 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.boltzmann4j.bg.analysis.LinearAssignment;
+import org.boltzmann4j.bg.cnf.MeanFreeNormal;
 import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -139,11 +140,8 @@ public final class Alignment {
     }
 
     private static double[] centred(double[] row) {
-        double[] mean = new double[3];
-        int n = row.length / 3;
-        for (int i = 0; i < row.length; i++) mean[i % 3] += row[i];
-        double[] out = new double[row.length];
-        for (int i = 0; i < row.length; i++) out[i] = row[i] - mean[i % 3] / n;
+        double[] out = row.clone();
+        MeanFreeNormal.removeMean(out, out.length);
         return out;
     }
 

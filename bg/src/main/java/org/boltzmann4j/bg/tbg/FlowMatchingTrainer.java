@@ -119,6 +119,12 @@ public final class FlowMatchingTrainer {
         if (settings.schedule().equals("cosine")) saved.requireSame("total_steps", "--steps (the cosine schedule's length)", settings.steps());
         saved.requireSame("data", "training data (fingerprint of the sequences and frames)", fingerprint(data));
         TbgModel.Manifest manifest = TbgModel.readManifest(dir);
+        // the scale is not in trajectoryKey (0 means "the data's RMS", fixed when the run began), so a resume may leave it at 0
+        // but not name another value: the run would silently go on with the old one
+        if (settings.coordinateScaleNm() > 0 && settings.coordinateScaleNm() != manifest.coordinateScaleNm())
+            throw new IllegalArgumentException(dir + ": the run was made with --scale-nm " + manifest.coordinateScaleNm() + ", not "
+                    + settings.coordinateScaleNm() + "; resume with the same --scale-nm (or leave it out)");
+        settings = settings.withCoordinateScaleNm(manifest.settings().coordinateScaleNm());
         manifest = new TbgModel.Manifest(manifest.architecture(), manifest.vocabulary(), manifest.coordinateScaleNm(), manifest.priorSigma(),
                 manifest.pathSigmaNm(), manifest.system(), manifest.trainingSequences(), settings, manifest.steps());
         FlowMatchingTrainer trainer = new FlowMatchingTrainer(data, settings, manifest, molecule);

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.tbg;
 
+import org.boltzmann4j.bg.cnf.MeanFreeNormal;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.Topology;
 
@@ -31,17 +32,11 @@ public record TrainingMolecule(String name, Topology topology, double[] referenc
         return new TrainingMolecule(name, topology, reference, frames.frames(), rows);
     }
 
-    /** Subtracts each row's per-axis mean over atoms (rows of 3N doubles), in place. */
+    /** Subtracts each of the n rows' per-axis mean over atoms, in place ({@link MeanFreeNormal#removeMean(double[], int)}). */
     static void centre(double[] rows, int n, int atoms) {
-        int dim = 3 * atoms;
-        for (int r = 0; r < n; r++) {
-            for (int k = 0; k < 3; k++) {
-                double mean = 0;
-                for (int a = 0; a < atoms; a++) mean += rows[r * dim + 3 * a + k];
-                mean /= atoms;
-                for (int a = 0; a < atoms; a++) rows[r * dim + 3 * a + k] -= mean;
-            }
-        }
+        if (rows.length != n * 3 * atoms)
+            throw new IllegalArgumentException("centre: " + rows.length + " values for " + n + " rows of " + atoms + " atoms");
+        MeanFreeNormal.removeMean(rows, 3 * atoms);
     }
 
     public int atoms() {

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.boltzmann4j.bg.analysis.KishEss;
+import org.boltzmann4j.bg.analysis.SampleWeights;
 import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -69,31 +71,15 @@ public final class PrioritisedReplayBuffer {
     /** The sampling probability of each stored sample, w_i / sum_j w_j (size entries). */
     public double[] probabilities() {
         if (size == 0) throw new IllegalStateException("the replay buffer is empty");
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < size; i++) max = Math.max(max, logW[i]);
-        if (max == Double.NEGATIVE_INFINITY) throw new IllegalStateException("every sample in the replay buffer has weight 0");
-        double[] p = new double[size];
-        double sum = 0;
-        for (int i = 0; i < size; i++) sum += p[i] = Math.exp(logW[i] - max);
-        for (int i = 0; i < size; i++) p[i] /= sum;
+        double[] p = KishEss.normalizedWeights(Arrays.copyOf(logW, size));
+        if (Arrays.stream(p).allMatch(v -> v == 0))
+            throw new IllegalStateException("every sample in the replay buffer has weight 0");
         return p;
     }
 
     /** n indices drawn with replacement with {@link #probabilities()}, from n uniforms of {@code random} in order. */
     public int[] sample(int n, RandomGenerator random) {
-        double[] p = probabilities();
-        double[] cdf = new double[size];
-        double c = 0;
-        for (int i = 0; i < size; i++) cdf[i] = c += p[i];
-        int[] out = new int[n];
-        for (int k = 0; k < n; k++) {
-            double u = random.nextDouble() * c;
-            int i = Arrays.binarySearch(cdf, u);
-            i = i < 0 ? -i - 1 : i + 1; // the first entry whose cdf exceeds u
-            while (i < size - 1 && p[Math.min(i, size - 1)] == 0) i++; // never land on a weight-0 entry
-            out[k] = Math.min(i, size - 1);
-        }
-        return out;
+        return SampleWeights.resample(probabilities(), n, random);
     }
 
     /** The coordinates of the given samples, (indices.length, dimension) float64. */

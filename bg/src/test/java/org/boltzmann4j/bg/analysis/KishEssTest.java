@@ -101,5 +101,9 @@ class KishEssTest {
         assertTrue(Double.isNaN(KishEss.normalizedTopRemoved(new double[] {0}, 0.5)));
         assertThrows(IllegalArgumentException.class, () -> KishEss.normalizedTopRemoved(new double[] {0, Double.NaN}, 0.002));
         assertThrows(IllegalArgumentException.class, () -> KishEss.topRemovedCount(10, 1));
+        // not always the more flattering figure: weights 1, 1, 1, 0, the top one removed: ESS 2 of 3 against 3 of 4
+        double[] flat = {0, 0, 0, Double.NEGATIVE_INFINITY};
+        assertEquals(0.75, KishEss.normalized(flat), 1e-15);
+        assertEquals(2.0 / 3, KishEss.normalizedTopRemoved(flat, 0.25), 1e-15);
     }
 }

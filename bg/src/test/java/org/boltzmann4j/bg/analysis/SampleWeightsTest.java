@@ -117,4 +117,26 @@ class SampleWeightsTest {
         assertEquals(2, SampleWeights.mean(x, w), 1e-15);
         assertEquals(Math.sqrt(0.5), SampleWeights.standardDeviation(x, w), 1e-15);
     }
+
+    /**
+     * Multinomial resampling of weights 0, 3, 0, 1, 0 (any scale): 80 000 draws never land on a zero
+     * weight and hit 3/4 and 1/4 within 4 binomial SE; the same generator state gives the same draws.
+     */
+    @Test
+    void resampleDrawsByWeightAndNeverAZeroWeight() {
+        double[] w = {0, 6, 0, 2, 0};
+        int draws = 80_000;
+        int[] a = SampleWeights.resample(w, draws, new SplittableRandom(5));
+        int[] count = new int[w.length];
+        for (int i : a) count[i]++;
+        assertEquals(0, count[0] + count[2] + count[4]);
+        double se = Math.sqrt(0.75 * 0.25 / draws);
+        assertEquals(0.75, (double) count[1] / draws, 4 * se);
+        assertEquals(0.25, (double) count[3] / draws, 4 * se);
+        assertArrayEquals(a, SampleWeights.resample(w, draws, new SplittableRandom(5)));
+        assertEquals(0, SampleWeights.resample(w, 0, new SplittableRandom(5)).length);
+        assertThrows(IllegalArgumentException.class, () -> SampleWeights.resample(new double[] {0, 0}, 1, new SplittableRandom(5)));
+        assertThrows(IllegalArgumentException.class, () -> SampleWeights.resample(new double[] {1, -1}, 1, new SplittableRandom(5)));
+        assertThrows(IllegalArgumentException.class, () -> SampleWeights.resample(new double[] {1, Double.NaN}, 1, new SplittableRandom(5)));
+    }
 }

@@ -161,6 +161,18 @@ class MeanFreeNormalTest {
         assertThrows(IllegalArgumentException.class, () -> MeanFreeNormal.removeMean(view), "not dense: not in place");
     }
 
+    /** The row-array form is the same centring: equal, bit for bit, to the array form on the same rows. */
+    @Test
+    void removeMeanOnDoubleRowsMatchesTheArrayForm() {
+        INDArray x = TestFields.batch(4, D, 8, -3, 5);
+        double[] rows = Batches.toDoubles(x);
+        MeanFreeNormal.removeMean(x);
+        MeanFreeNormal.removeMean(rows, D);
+        assertArrayEquals(Batches.toDoubles(x), rows);
+        assertThrows(IllegalArgumentException.class, () -> MeanFreeNormal.removeMean(new double[2 * D + 3], D));
+        assertThrows(IllegalArgumentException.class, () -> MeanFreeNormal.removeMean(new double[14], 7));
+    }
+
     /**
      * Samples are exactly mean-free, reproducible at a seed, and their sample covariance matches
      * s^2 Q Q^T = s^2 (delta_ij - 1/N on the same axis) entry by entry: each entry's standard error

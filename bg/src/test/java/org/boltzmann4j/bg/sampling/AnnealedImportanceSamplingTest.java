@@ -136,11 +136,4 @@ class AnnealedImportanceSamplingTest {
         assertArrayEquals(Batches.toDoubles(a.x()), Batches.toDoubles(b.x()));
         for (Parameter p : q.parameters()) assertArrayEquals(new double[] {0.25, -1.5}, Batches.toDoubles(p.grad()));
     }
-
-    @Test
-    void wrapsIntoTheCircle() {
-        assertEquals(-Math.PI + 0.1, AnnealedImportanceSampling.wrap(Math.PI + 0.1), 1e-12);
-        assertEquals(0.5, AnnealedImportanceSampling.wrap(0.5 + 4 * Math.PI), 1e-12);
-        assertEquals(-Math.PI, AnnealedImportanceSampling.wrap(Math.PI), 1e-12);
-    }
 }

@@ -102,6 +102,27 @@ class TbgEndToEndTest {
         assertTrue(longer.err().contains("--steps (the cosine schedule's length)"), longer.err());
     }
 
+    /**
+     * A resume naming another --scale-nm is refused (the run would go on at the old scale); the same value or none
+     * continues, and model.json keeps the scale the run was made with.
+     */
+    @Test
+    void resumeRefusesAnotherScale() throws Exception {
+        Path scaled = dir.resolve("scaled");
+        assertEquals(0, bg(train(scaled, 1, "--scale-nm", "0.5")).code());
+        Run other = bg(train(scaled, 2, "--resume", "--scale-nm", "0.7"));
+        assertEquals(1, other.code(), other.err());
+        assertTrue(other.err().contains("--scale-nm 0.5, not 0.7"), other.err());
+        Run same = bg(train(scaled, 2, "--resume", "--scale-nm", "0.5"));
+        assertEquals(0, same.code(), same.err());
+        Run left = bg(train(scaled, 3, "--resume"));
+        assertEquals(0, left.code(), left.err());
+        JsonNode m = new ObjectMapper().readTree(scaled.resolve("model.json").toFile());
+        assertEquals(0.5, m.path("coordinate_scale_nm").asDouble(), 0.0);
+        assertEquals(0.5, m.path("training").path("coordinate_scale_nm").asDouble(), 0.0);
+        assertEquals(3, m.path("steps").asLong());
+    }
+
     /** log q of MD frames: finite, and the same for a rotated and translated copy (E(3) invariance through the whole chain). */
     @Test
     void scoreIsInvariantUnderRigidMotions() throws Exception {
