@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.IntConsumer;
 import org.boltzmann4j.bg.cnf.ContinuousFlow;
+import org.boltzmann4j.bg.cnf.MeanFreeNormal;
 import org.boltzmann4j.bg.cnf.OdeSolver;
 import org.boltzmann4j.bg.energy.Energy;
 import org.boltzmann4j.bg.energy.ThermalEnergy;
@@ -183,7 +184,7 @@ public final class TbgSampler {
         for (int first = 0; first < n; first += rowsPerSolve) {
             int m = Math.min(rowsPerSolve, n - first);
             double[] rows = java.util.Arrays.copyOfRange(frames.xyz(), first * dim, (first + m) * dim);
-            TrainingMolecule.centre(rows, m, atoms);
+            MeanFreeNormal.removeMean(rows, 3 * atoms);
             INDArray lq = BoltzmannGenerator.logQ(prior, flow, Batches.matrix(rows, m, dim, DataType.DOUBLE));
             System.arraycopy(Batches.toDoubles(lq), 0, out, first, m);
         }

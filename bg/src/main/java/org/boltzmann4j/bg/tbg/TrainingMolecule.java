@@ -26,19 +26,13 @@ public record TrainingMolecule(String name, Topology topology, double[] referenc
             throw new IllegalArgumentException(name + ": frames of " + frames.atoms() + " atoms, the structure has " + atoms);
         if (frames.frames() == 0) throw new IllegalArgumentException(name + ": no frames");
         double[] xyz = frames.xyz().clone();
-        centre(xyz, frames.frames(), atoms);
+        MeanFreeNormal.removeMean(xyz, 3 * atoms);
         float[] rows = new float[xyz.length];
         for (int i = 0; i < xyz.length; i++) rows[i] = (float) xyz[i];
         return new TrainingMolecule(name, topology, reference, frames.frames(), rows);
     }
 
     /** Subtracts each of the n rows' per-axis mean over atoms, in place ({@link MeanFreeNormal#removeMean(double[], int)}). */
-    static void centre(double[] rows, int n, int atoms) {
-        if (rows.length != n * 3 * atoms)
-            throw new IllegalArgumentException("centre: " + rows.length + " values for " + n + " rows of " + atoms + " atoms");
-        MeanFreeNormal.removeMean(rows, 3 * atoms);
-    }
-
     public int atoms() {
         return topology.atomCount();
     }
