@@ -140,8 +140,15 @@ public final class BenchmarkTable {
         ObjectNode row = JSON.createObjectNode();
         row.put("stage", r.stage()).put("method", r.method()).put("peptide", r.peptide()).put("dir", r.dir().toString());
         Path metricsFile = r.dir().resolve("report").resolve("metrics.json");
-        if (!Files.isRegularFile(metricsFile)) throw new IllegalArgumentException(metricsFile + ": no such file (the run's bg evaluate report)");
-        JsonNode m = JSON.readTree(metricsFile.toFile());
+        Path validityFile = r.dir().resolve("samples").resolve("validity.json");
+        JsonNode m;
+        if (Files.isRegularFile(metricsFile)) {
+            m = JSON.readTree(metricsFile.toFile());
+        } else if (Files.isRegularFile(validityFile) && JSON.readTree(validityFile.toFile()).path("kept").asLong(-1) == 0) {
+            m = JSON.createObjectNode(); // every draw was dropped: nothing to evaluate, the validity row says so
+        } else {
+            throw new IllegalArgumentException(metricsFile + ": no such file (the run's bg evaluate report)");
+        }
         copy(row, "ess", m.path("ess"));
         copy(row, "ess_top0.2pct_removed", m.path("ess_normalized_top0.2pct_removed"));
         copy(row, "ess_effective_samples", m.path("ess_effective_samples"));
@@ -153,7 +160,6 @@ public final class BenchmarkTable {
         copy(row, "delta_f_reweighted_kt", m.path("delta_f_kt").path("reweighted").path("value"));
         copy(row, "delta_f_md_kt", m.path("delta_f_kt").path("md").path("value"));
         copy(row, "n_samples", m.path("n_samples"));
-        Path validityFile = r.dir().resolve("samples").resolve("validity.json");
         if (Files.isRegularFile(validityFile)) {
             JsonNode v = JSON.readTree(validityFile.toFile());
             copy(row, "valid_fraction", v.path("valid_fraction"));

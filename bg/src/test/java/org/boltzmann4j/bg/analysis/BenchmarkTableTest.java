@@ -103,4 +103,19 @@ class BenchmarkTableTest {
         var missing = BenchmarkTable.parse("--out", dir.toString(), "--title", "t", "--row", "stage=1,method=m,peptide=p,dir=" + dir.resolve("none"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BenchmarkTable.build(missing)).getMessage().contains("metrics.json: no such file"));
     }
+
+    @Test
+    void aRunThatKeptNoSampleIsARowWithItsValidityAndNoMetrics() throws Exception {
+        Path none = dir.resolve("none-kept");
+        Files.createDirectories(none.resolve("samples"));
+        Files.writeString(none.resolve("samples/validity.json"), "{\"drawn\": 20, \"kept\": 0, \"valid_fraction\": 0.0, \"chirality_correct_fraction\": 0.5}");
+        var request = BenchmarkTable.parse("--out", dir.resolve("t0").toString(), "--title", "t", "--row", "stage=3,method=tbg,peptide=AK,dir=" + none);
+        JsonNode row = BenchmarkTable.build(request).path("rows").get(0);
+        assertEquals(0.0, row.path("valid_fraction").asDouble());
+        assertEquals(20, row.path("drawn").asInt());
+        assertTrue(row.path("ess").isNull(), "no samples: no ESS");
+        Files.writeString(none.resolve("samples/validity.json"), "{\"drawn\": 20, \"kept\": 4, \"valid_fraction\": 0.2}");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BenchmarkTable.build(request)).getMessage().contains("metrics.json: no such file"),
+                "kept samples but no evaluation is an error");
+    }
 }
