@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.boltzmann4j.bg.io.AtomicFile;
+import org.boltzmann4j.bg.sampling.MolecularDynamics;
 
 /**
  * The unit of work of a dataset: one peptide, from its sequence to a finished MD folder
@@ -150,16 +151,16 @@ public record PeptideSimulation(String datasetDir, String sequence, DatasetSetti
                 "--friction-per-ps", Double.toString(settings.frictionPerPs()), "--save-every", Long.toString(saveEvery), "--seed", Integer.toString(seed),
                 "--platform", settings.platform(), "--checkpoint-every-s", Double.toString(checkpointEverySeconds), "--out", out.toString()));
         if (minimize) args.add("--minimize");
-        if (hasCheckpoint(out)) args.add("--resume");
-        return args;
-    }
-
-    /** bg md's checkpoint slots (checkpoint.*), whatever their suffixes. */
-    static boolean hasCheckpoint(Path out) throws IOException {
-        if (!Files.isDirectory(out)) return false;
-        try (Stream<Path> files = Files.list(out)) {
-            return files.anyMatch(p -> p.getFileName().toString().startsWith("checkpoint"));
+        if (MolecularDynamics.hasCheckpoint(out)) {
+            args.add("--resume");
+        } else if (MolecularDynamics.checkpointUnreadable(out)) {
+            // a power cut can lose a checkpoint the OS had not written: the stage cannot resume, and
+            // runs anew from its seed (the same trajectory on the Reference platform)
+            Files.writeString(folder().resolve(TASK_LOG), "# " + Instant.now() + " " + host() + ": " + out.resolve(MolecularDynamics.CHECKPOINT)
+                    + " holds no intact record; this MD stage starts anew\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         }
+        return args;
     }
 
     /** Runs {@code bg ARGS}, its output appended to task.log; a non-zero exit throws with the child's last line. */

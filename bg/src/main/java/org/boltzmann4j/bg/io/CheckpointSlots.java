@@ -49,6 +49,17 @@ public final class CheckpointSlots implements Closeable {
         return latest(dir, name) != null;
     }
 
+    /**
+     * Whether any slot of {@code name} holds bytes. Slots are created empty when a run opens them,
+     * so a run killed before its first checkpoint leaves empty slots: never written, not corrupt.
+     */
+    public static boolean written(Path dir, String name) throws IOException {
+        for (Path p : slotPaths(dir, name)) {
+            if (Files.isRegularFile(p) && Files.size(p) > 0) return true;
+        }
+        return false;
+    }
+
     /** The newest valid record's payload, or null when there is none. */
     public static byte[] readLatest(Path dir, String name) throws IOException {
         Latest latest = latest(dir, name);

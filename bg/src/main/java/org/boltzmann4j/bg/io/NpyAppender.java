@@ -115,6 +115,11 @@ public final class NpyAppender implements Closeable {
         while (b.hasRemaining()) position += channel.write(b, position);
     }
 
+    /** Forces the rows written so far to the disk. */
+    public void sync() throws IOException {
+        channel.force(false);
+    }
+
     /** Forces the file to disk and closes it. */
     @Override
     public void close() throws IOException {

@@ -9,7 +9,6 @@ import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -75,9 +74,18 @@ public final class RunCheckpoint implements Closeable {
         slots.close();
     }
 
-    /** Whether a run folder holds an intact checkpoint {@code name}. */
+    /**
+     * Whether a run folder holds an intact checkpoint {@code name}. Slots that are missing or empty
+     * (a run killed before its first checkpoint) hold none; so do written slots that are all
+     * corrupt, which {@link #read} reports and {@link #unreadable} tells apart.
+     */
     public static boolean exists(Path dir, String name) throws IOException {
         return CheckpointSlots.exists(dir, name);
+    }
+
+    /** Whether slots of {@code name} were written but hold no intact record (a torn or lost write). */
+    public static boolean unreadable(Path dir, String name) throws IOException {
+        return CheckpointSlots.written(dir, name) && !CheckpointSlots.exists(dir, name);
     }
 
     /**
@@ -89,7 +97,7 @@ public final class RunCheckpoint implements Closeable {
         Path file = dir.resolve(name);
         byte[] record = CheckpointSlots.readLatest(dir, name);
         if (record == null) {
-            if (Files.exists(dir.resolve(name + ".a")) || Files.exists(dir.resolve(name + ".b")))
+            if (CheckpointSlots.written(dir, name))
                 throw new MolecularFileException(file, "no intact checkpoint record (both slots corrupt)");
             throw new NoSuchFileException(file.toString(), null, "no checkpoint to resume from");
         }

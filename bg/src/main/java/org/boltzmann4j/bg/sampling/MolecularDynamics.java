@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +51,11 @@ import org.boltzmann4j.openmm.OpenMMSystem;
  *   <li>{@code final.pdb}: the last configuration;
  *   <li>{@code checkpoint.b4j.a}, {@code .b}: OpenMM's checkpoint plus the run's progress
  *       ({@link RunCheckpoint}), taken at a saved frame once {@code checkpointEverySeconds} of
- *       wall time have passed since the last one, and at the end.
+ *       wall time have passed since the last one, and at the end. A checkpoint is forced to the
+ *       disk together with the trajectory, energies and log it counts (so a power cut, not only a
+ *       killed process, keeps it) at the end and whenever {@link #DURABLE_SECONDS} of wall time have
+ *       passed since the last forced one: a forced write costs milliseconds, as much as hundreds of
+ *       MD steps of a small molecule, so not every checkpoint is forced.
  * </ul>
  *
  * A killed run resumed with the same settings continues from its last checkpoint: trajectory,
@@ -67,6 +73,8 @@ public final class MolecularDynamics {
     static final int CHECKPOINT_VERSION = 1;
     /** Longest wall time energies and log lines wait in memory before they are written. */
     public static final double OUTPUT_FLUSH_SECONDS = 1;
+    /** Longest wall time between checkpoints forced to the disk (the most a power cut can lose). */
+    public static final double DURABLE_SECONDS = 300;
     private static final String LOG_HEADER = "step,time_ps,potential_kjmol,kinetic_kjmol,temperature_k,speed_ns_per_day";
 
     /** What a run reports after every saved frame, and after every checkpoint. */
@@ -164,9 +172,11 @@ public final class MolecularDynamics {
         final int dof;
         NpyAppender energies;
         BufferedWriter log;
+        FileChannel logChannel;
         DcdWriter dcd;
         long lastCheckpointNs;
         long lastFlushNs;
+        long lastDurableNs;
         RunCheckpoint checkpoints;
         double[] pendingEnergies = new double[64];
         int pending;
@@ -199,11 +209,12 @@ public final class MolecularDynamics {
                 AtomicFile.writeString(out.resolve(LOG), LOG_HEADER + "\n");
             }
             checkpoints = RunCheckpoint.open(out, CHECKPOINT, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, !resume);
-            log = Files.newBufferedWriter(out.resolve(LOG), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            logChannel = FileChannel.open(out.resolve(LOG), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            log = new BufferedWriter(Channels.newWriter(logChannel, StandardCharsets.UTF_8));
             double mdSeconds = 0;
             long mdSteps = 0;
             try {
-                lastCheckpointNs = lastFlushNs = System.nanoTime();
+                lastCheckpointNs = lastFlushNs = lastDurableNs = System.nanoTime();
                 while (step < s.steps()) {
                     int n = (int) Math.min(s.saveEvery() - step % s.saveEvery(), s.steps() - step);
                     long t0 = System.nanoTime();
@@ -243,12 +254,6 @@ public final class MolecularDynamics {
             if (listener != null) listener.frame(step, s.steps(), state.potentialKjMol(), temperature, nsPerDay);
         }
 
-        /**
-         * The checkpoint records how many frames the trajectory, energies and log hold; a resume
-         * cuts them back to that. Checkpoints during the run are atomic but not forced to disk (a
-         * forced write costs milliseconds, as much as hundreds of MD steps of a small molecule): a
-         * killed process loses what came after the last one, a power cut what the OS had not written.
-         */
         /** Writes the energies and log lines held in memory. */
         void flushOutputs() throws IOException {
             energies.appendRows(pendingEnergies, pending);
@@ -259,8 +264,19 @@ public final class MolecularDynamics {
             lastFlushNs = System.nanoTime();
         }
 
-        void checkpoint(long step, boolean durable) throws IOException {
+        /**
+         * The checkpoint records how many frames the trajectory, energies and log hold; a resume
+         * cuts them back to that. A killed process loses what came after the last checkpoint; a
+         * power cut at most what came after the last durable one ({@link #DURABLE_SECONDS}).
+         */
+        void checkpoint(long step, boolean last) throws IOException {
             flushOutputs(); // the files must hold the checkpoint's frames before it says so
+            boolean durable = last || System.nanoTime() - lastDurableNs >= DURABLE_SECONDS * 1e9;
+            if (durable) { // ... and so must the disk before a forced checkpoint says so
+                dcd.sync();
+                energies.sync();
+                logChannel.force(false);
+            }
             int frames = energies.rows();
             ObjectNode meta = checkpoints.header().put("step", step).put("frames", frames)
                     .put("atoms", atoms).put("dt_ps", s.dtPs()).put("temperature_k", s.temperatureK())
@@ -274,6 +290,7 @@ public final class MolecularDynamics {
             }
             checkpoints.write(meta, bytes.toByteArray(), durable);
             lastCheckpointNs = System.nanoTime();
+            if (durable) lastDurableNs = lastCheckpointNs;
             if (listener != null) listener.checkpoint(step, frames);
         }
 
@@ -305,9 +322,14 @@ public final class MolecularDynamics {
         }
     }
 
-    /** Whether a run folder holds a checkpoint (a run to resume). */
+    /** Whether a run folder holds an intact checkpoint (a run to resume); empty slots hold none. */
     public static boolean hasCheckpoint(Path out) throws IOException {
         return RunCheckpoint.exists(out, CHECKPOINT);
+    }
+
+    /** Whether a run folder's checkpoint was written but no record of it is intact (it cannot resume). */
+    public static boolean checkpointUnreadable(Path out) throws IOException {
+        return RunCheckpoint.unreadable(out, CHECKPOINT);
     }
 
     /** Reads the run folder's saved frame count and last step from its checkpoint (for tools and tests). */

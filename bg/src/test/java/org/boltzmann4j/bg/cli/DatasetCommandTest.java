@@ -87,6 +87,35 @@ class DatasetCommandTest {
     }
 
     @Test
+    void aPeptideKilledBeforeItsFirstCheckpointOrWithItsCheckpointLostRunsItsMdAnew() throws Exception {
+        // a run killed before its first checkpoint leaves both slots empty (never written, not corrupt);
+        // a power cut can leave them written but torn: neither can resume, both must finish the peptide
+        Path out = tmp.resolve("ds");
+        assertEquals(0, bg("dataset", "md", "--sequences", "AT", "--ns", "0.0005", "--save-every-ps", "0.1", "--equilibrate-ps", "0.2",
+                "--out", out.toString(), "--emit", "slurm").code());
+        Path at = out.resolve("AT");
+        assertEquals(0, bg("dataset", "peptide", out.toString(), "AT").code());
+        byte[] trajectory = Files.readAllBytes(at.resolve("trajectory.dcd"));
+        byte[][] lost = {new byte[0], "B4JSLOT1 torn record".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+        for (byte[] slot : lost) {
+            Files.delete(at.resolve("DONE.json"));
+            Files.write(at.resolve("checkpoint.b4j.a"), slot);
+            Files.write(at.resolve("checkpoint.b4j.b"), slot);
+            Files.write(at.resolve("trajectory.dcd"), new byte[100]); // what the killed run left
+            Run r = bg("dataset", "peptide", out.toString(), "AT");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(Files.isRegularFile(at.resolve("DONE.json")));
+            assertEquals(5, org.boltzmann4j.bg.io.Npy.read(at.resolve("energies.npy")).asDoubles().length);
+            assertTrue(java.util.Arrays.equals(trajectory, Files.readAllBytes(at.resolve("trajectory.dcd"))),
+                    "the MD run anew from its seed is the same trajectory on the Reference platform");
+            String log = Files.readString(at.resolve("task.log"));
+            String last = log.substring(log.lastIndexOf("bg md "));
+            assertFalse(last.lines().findFirst().orElseThrow().contains("--resume"), last);
+            assertEquals(slot.length > 0, log.contains("holds no intact record; this MD stage starts anew"), log);
+        }
+    }
+
+    @Test
     void statusAndSplitOfAFreshDataset() throws Exception {
         Path out = tmp.resolve("ds");
         assertEquals(0, bg("dataset", "md", "--sequences", "KS,GG,AT,AD", "--out", out.toString(), "--emit", "slurm").code());

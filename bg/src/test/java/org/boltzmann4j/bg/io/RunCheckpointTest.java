@@ -29,6 +29,23 @@ class RunCheckpointTest {
     }
 
     @Test
+    void slotsOpenedButNeverWrittenHoldNoCheckpointAndAreNotCorrupt() throws Exception {
+        // a run killed before its first checkpoint leaves both slot files empty
+        RunCheckpoint.open(dir, "run.b4j", "test-run", 1, true).close();
+        assertEquals(0, Files.size(dir.resolve("run.b4j.a")));
+        assertEquals(0, Files.size(dir.resolve("run.b4j.b")));
+        assertFalse(RunCheckpoint.exists(dir, "run.b4j"));
+        assertFalse(RunCheckpoint.unreadable(dir, "run.b4j"));
+        var none = assertThrows(NoSuchFileException.class, () -> RunCheckpoint.read(dir, "run.b4j", "test-run", 1));
+        assertTrue(none.getMessage().contains("no checkpoint to resume from"), none.getMessage());
+        Files.write(dir.resolve("run.b4j.b"), new byte[] {1, 2, 3}); // written, torn
+        assertFalse(RunCheckpoint.exists(dir, "run.b4j"));
+        assertTrue(RunCheckpoint.unreadable(dir, "run.b4j"));
+        var corrupt = assertThrows(MolecularFileException.class, () -> RunCheckpoint.read(dir, "run.b4j", "test-run", 1));
+        assertTrue(corrupt.getMessage().contains("both slots corrupt"), corrupt.getMessage());
+    }
+
+    @Test
     void anotherFormatANewerVersionNoneAndCorruptSlotsAreOneClearError() throws Exception {
         var none = assertThrows(NoSuchFileException.class, () -> RunCheckpoint.read(dir, "run.b4j", "test-run", 1));
         assertTrue(none.getMessage().contains("no checkpoint to resume from"), none.getMessage());
