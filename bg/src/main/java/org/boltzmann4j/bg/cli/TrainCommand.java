@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.boltzmann4j.bg.generator.FlowArchitecture;
 import org.boltzmann4j.bg.generator.MolecularModel;
-import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.systems.MolecularSystem;
 import org.boltzmann4j.bg.sampling.AnnealedImportanceSampling;
 import org.boltzmann4j.bg.training.FabLoss;
 import org.boltzmann4j.bg.training.MolecularTraining;
 import org.boltzmann4j.bg.training.Trainer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -166,7 +166,7 @@ final class TrainCommand implements Callable<Integer> {
         MolecularSystem molecular = systemOptions.molecular();
         Pdb.Structure structure = systemOptions.structure();
         String source = systemOptions.source();
-        Frames frames = data == null ? null : MolecularTraining.readData(data, structure.topology().atomCount(), source);
+        INDArray frames = data == null ? null : MolecularTraining.readData(data, structure.topology().atomCount(), source);
         MolecularModel model;
         if (resume) {
             model = MolecularModel.load(out);

@@ -85,7 +85,7 @@ public final class MolecularModel {
 
     /**
      * A new, untrained model of a system: the flow of {@code architecture} with its fixed
-     * normalisation fitted on {@code data} (MD frames in nm), or laid around the structure's first
+     * normalisation fitted on {@code data} (MD frames in nm, a float64 (frames, 3 atoms) matrix), or laid around the structure's first
      * frame when there are none (training by energy alone).
      *
      * @param source how messages name the structure (a file name)
@@ -93,7 +93,7 @@ public final class MolecularModel {
      *     data of another atom count
      */
     public static MolecularModel create(String name, String systemXml, Pdb.Structure structure, String source, FlowArchitecture architecture,
-            Frames data, double temperatureK) {
+            INDArray data, double temperatureK) {
         Topology topology = structure.topology();
         int atoms = topology.atomCount();
         boolean internal = architecture.coordinates().equals("internal");
@@ -101,13 +101,12 @@ public final class MolecularModel {
             throw new IllegalArgumentException(source + " has no bonds: internal coordinates need them (use --coordinates cartesian for toy systems)");
         // before the normalisation is fitted to the data (the constructor asks again, for loaded models)
         if (internal) SystemCheck.require(SystemCheck.Method.INTERNAL_COORDINATES, SystemCheck.features(systemXml), name);
-        if (data != null && data.atoms() != atoms)
-            throw new IllegalArgumentException("the data have " + data.atoms() + " atoms per frame, " + source + " has " + atoms);
+        if (data != null && (data.rank() != 2 || data.columns() != 3L * atoms))
+            throw new IllegalArgumentException("the data have " + (data.rank() == 2 ? data.columns() / 3.0 : "not 2-d,") + " atoms per frame, " + source + " has " + atoms);
         ZMatrix zMatrix = internal ? zMatrixOf(topology) : null;
         double[] start = structure.frames().frame(0);
         MolecularFlow.Normalization normalization = data != null
-                ? MolecularFlow.fit(atoms, zMatrix, architecture,
-                        org.nd4j.linalg.factory.Nd4j.createFromArray(data.xyz()).reshape('c', data.frames(), 3L * atoms))
+                ? MolecularFlow.fit(atoms, zMatrix, architecture, data)
                 : MolecularFlow.around(atoms, zMatrix, architecture, start);
         return new MolecularModel(name, systemXml, topology, start, zMatrix, architecture, normalization, temperatureK);
     }

@@ -21,6 +21,7 @@ import org.boltzmann4j.bg.sampling.MolecularDynamics;
 import org.boltzmann4j.bg.systems.MolecularSystem;
 import org.boltzmann4j.bg.training.MolecularTraining;
 import org.boltzmann4j.bg.training.Trainer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The product's main job, from end to end, for alanine dipeptide (bundled aldp-implicit, 300 K):
@@ -146,15 +147,16 @@ public final class AldpPipeline {
                 });
         List<Frames> parts = new ArrayList<>();
         for (int r = 0; r < plan.trainReplicas(); r++) parts.add(Dcd.read(MolecularDynamics.replicaFolder(md, r).resolve("trajectory.dcd")).frames());
-        Frames training = Frames.concat(parts);
+        INDArray training = MolecularTraining.dataMatrix(parts); // the one copy training holds
+        parts = null;
         Frames reference = Dcd.read(MolecularDynamics.replicaFolder(md, plan.trainReplicas()).resolve("trajectory.dcd")).frames();
         double mdSeconds = seconds(start);
 
         // 2. Train.
         MolecularTraining.Plan trainingPlan = plan.training();
         // 10 % of the frames are held out, so a batch is at most the other 90 %.
-        trainingPlan = trainingPlan.withBatchSize(Math.max(2, Math.min(trainingPlan.batchSize(), training.frames() * 9 / 10)));
-        listener.stage(Stage.TRAINING, String.format("training %s, %d steps on %d MD frames", trainingPlan.by(), trainingPlan.steps(), training.frames()));
+        trainingPlan = trainingPlan.withBatchSize(Math.max(2, Math.min(trainingPlan.batchSize(), (int) training.rows() * 9 / 10)));
+        listener.stage(Stage.TRAINING, String.format("training %s, %d steps on %d MD frames", trainingPlan.by(), trainingPlan.steps(), training.rows()));
         long t1 = System.nanoTime();
         MolecularSystem system = bundled;
         Pdb.Structure structure = startStructure;
@@ -182,7 +184,7 @@ public final class AldpPipeline {
                 set.energies(), reference, mdEnergies, model.logQ(reference), plan.seed()));
         report.write(out.resolve("report"));
         var a = plan.flow();
-        Budget budget = new Budget(plan.budget(), plan.seed(), plan.mdPs(), plan.replicas(), plan.trainReplicas(), training.frames(), reference.frames(),
+        Budget budget = new Budget(plan.budget(), plan.seed(), plan.mdPs(), plan.replicas(), plan.trainReplicas(), (int) training.rows(), reference.frames(),
                 mdSeconds, trainingPlan.by(), trainingPlan.steps(), trainingPlan.batchSize(), a.transformer(), a.couplings(), a.hidden(), a.bins(),
                 trained.energyEvaluations(), trainSeconds, plan.samples(), plan.samples() + reference.frames(), sampleSeconds, seconds(start));
         AtomicFile.writeString(out.resolve("demo.json"), JSON.writeValueAsString(budget.toJson()) + "\n");

@@ -247,10 +247,11 @@ public final class MolecularTraining {
     }
 
     /**
-     * Training data from MD files (.dcd, .npy in nm, .pdb), joined in the order given; each must
-     * hold frames of {@code atoms} atoms ({@code source} names the structure in the message).
+     * Training data from MD files (.dcd, .npy in nm, .pdb), joined in the order given into one
+     * float64 (frames, 3 atoms) matrix, {@link #dataMatrix}; each must hold frames of {@code atoms}
+     * atoms ({@code source} names the structure in the message).
      */
-    public static Frames readData(List<Path> files, int atoms, String source) throws IOException {
+    public static INDArray readData(List<Path> files, int atoms, String source) throws IOException {
         List<Frames> parts = new ArrayList<>();
         for (Path file : files) {
             Frames part = Coordinates.load(file);
@@ -258,7 +259,32 @@ public final class MolecularTraining {
             if (part.atoms() != atoms) throw new IllegalArgumentException(file + ": " + part.atoms() + " atoms per frame, " + source + " has " + atoms);
             parts.add(part);
         }
-        return Frames.concat(parts);
+        return dataMatrix(parts);
+    }
+
+    /**
+     * The training data as the one array training holds: a dense float64 (frames, 3 atoms) matrix
+     * of the parts' frames in order, copied once from the files' frames, which the caller then
+     * drops. {@link MolecularModel#create} fits on it and {@link #train} batches from it without
+     * another copy, so a 300 000-frame data set is held once while it trains.
+     */
+    public static INDArray dataMatrix(List<Frames> parts) {
+        if (parts.isEmpty()) throw new IllegalArgumentException("no training frames");
+        int atoms = parts.getFirst().atoms();
+        long rows = 0;
+        for (Frames part : parts) {
+            if (part.atoms() != atoms) throw new IllegalArgumentException("training frames of " + part.atoms() + " and " + atoms + " atoms");
+            rows += part.frames();
+        }
+        if (rows * 3L * atoms > Integer.MAX_VALUE) throw new IllegalArgumentException(rows + " training frames of " + atoms + " atoms do not fit one array");
+        INDArray x = Batches.uninitialized(DataType.DOUBLE, (int) rows, 3 * atoms);
+        java.nio.DoubleBuffer into = Batches.doubles(x);
+        int at = 0;
+        for (Frames part : parts) {
+            into.put(at, part.xyz(), 0, part.xyz().length);
+            at += part.xyz().length;
+        }
+        return x;
     }
 
     /**
@@ -271,10 +297,11 @@ public final class MolecularTraining {
      * Trains the model and saves it into {@code out} (model.json, system.xml, structure.pdb,
      * parameters.zip).
      *
-     * @param data MD frames (nm) for training by example; null for training by energy only
+     * @param data MD frames (nm), a float64 (frames, 3 atoms) matrix ({@link #dataMatrix}), for
+     *     training by example, held (not copied) while training; null for training by energy only
      * @param resume continue from out/parameters.zip instead of starting anew
      */
-    public static Result train(MolecularModel model, Frames data, Plan plan, String platform, int threads, Path out, boolean resume,
+    public static Result train(MolecularModel model, INDArray data, Plan plan, String platform, int threads, Path out, boolean resume,
             Trainer.Listener listener) throws IOException {
         return train(model, data, plan, FabLoss.Settings.defaults(), platform, threads, out, resume, listener, null);
     }
@@ -286,17 +313,18 @@ public final class MolecularTraining {
     }
 
     /**
-     * As {@link #train(MolecularModel, Frames, Plan, String, int, Path, boolean, Trainer.Listener)}, with the
+     * As {@link #train(MolecularModel, INDArray, Plan, String, int, Path, boolean, Trainer.Listener)}, with the
      * settings of {@code --by fab} (AIS towards p^2/q in the flow's latent space, its circular torsions
      * wrapped, and the replay buffer; see {@link FabLoss}) and a listener of FAB's progress (or null).
      */
-    public static Result train(MolecularModel model, Frames data, Plan plan, FabLoss.Settings fab, String platform, int threads, Path out,
+    public static Result train(MolecularModel model, INDArray data, Plan plan, FabLoss.Settings fab, String platform, int threads, Path out,
             boolean resume, Trainer.Listener listener, FabListener fabListener) throws IOException {
-        if (plan.needsData() && (data == null || data.frames() < 10))
+        long frames = data == null ? 0 : data.rows();
+        if (plan.needsData() && frames < 10)
             throw new IllegalArgumentException("training " + (plan.by().equals("mixed") ? "mixed" : "by example") + " needs MD frames (at least 10), got "
-                    + (data == null ? "none" : data.frames()));
-        if (data != null && data.atoms() != model.atoms())
-            throw new IllegalArgumentException("the data have " + data.atoms() + " atoms, the system " + model.atoms());
+                    + (data == null ? "none" : frames));
+        if (data != null && (data.rank() != 2 || data.columns() != 3L * model.atoms()))
+            throw new IllegalArgumentException("the data have " + (data.rank() == 2 ? data.columns() / 3.0 : "not 2-d,") + " atoms, the system " + model.atoms());
         Files.createDirectories(out);
         model.save(out);
         Path checkpoint = out.resolve(MolecularModel.PARAMETERS);
@@ -304,7 +332,7 @@ public final class MolecularTraining {
         try (OpenMMEnergy openmm = new OpenMMEnergy(model.systemXml(), platform, Map.of(), threads)) {
             CountingEnergy counted = new CountingEnergy(RegularizedEnergy.of(openmm, plan.energyCutoffKjMol()));
             BoltzmannGenerator generator = model.generator(counted);
-            INDArray x = plan.needsData() ? Batches.matrix(data.xyz(), data.frames(), 3 * data.atoms(), DataType.DOUBLE) : null;
+            INDArray x = plan.needsData() ? data : null;
             Trainer trainer = resume ? Trainer.resume(checkpoint, generator, x)
                     : plan.by().equals("fab") ? new Trainer(generator, null, plan.config(checkpoint, model.temperatureK()),
                             new FabLoss(generator, model.built().circular(), fab, plan.batchSize(), plan.seed()))
@@ -321,7 +349,7 @@ public final class MolecularTraining {
                     .put("seed", plan.seed()).put("energy_weight", plan.by().equals("mixed") ? plan.energyWeight() : plan.by().equals("energy") ? 1 : 0)
                     .put("energy_cutoff_kjmol", plan.energyCutoffKjMol()).put("platform", platform)
                     .put("energy_evaluations", previous + counted.evaluations())
-                    .put("data_frames", data == null ? 0 : data.frames())
+                    .put("data_frames", frames)
                     .put("wall_seconds", (resume ? model.training().path("wall_seconds").asDouble(0) : 0) + seconds);
             if (trainer.loss() instanceof FabLoss f) {
                 info.set("fab", f.settings().toJson());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.boltzmann4j.bg.generator.FlowArchitecture;
 import org.boltzmann4j.bg.generator.MolecularModel;
 import org.boltzmann4j.bg.io.Dcd;
@@ -19,6 +20,7 @@ import org.boltzmann4j.bg.systems.MolecularSystem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Molecular training through the product's path (MolecularModel.create, MolecularTraining.train,
@@ -31,7 +33,8 @@ class MolecularTrainingTest {
     @TempDir static Path dir;
     static MolecularSystem system;
     static Pdb.Structure structure;
-    static Frames train, heldOut;
+    static INDArray train;
+    static Frames heldOut;
 
     /**
      * Two independent Langevin runs from the bundled structure: 60 ps to train on and 20 ps held
@@ -42,7 +45,7 @@ class MolecularTrainingTest {
     static void data() throws Exception {
         system = MolecularSystem.bundled("aldp-implicit");
         structure = Pdb.parse(system.pdb().orElseThrow(), "aldp-implicit.pdb");
-        train = md(200_000, 11, dir.resolve("train"));
+        train = MolecularTraining.dataMatrix(List.of(md(200_000, 11, dir.resolve("train"))));
         heldOut = md(100_000, 12, dir.resolve("held-out"));
     }
 
@@ -63,6 +66,17 @@ class MolecularTrainingTest {
 
     private static MolecularTraining.Plan plan(int steps) {
         return MolecularTraining.Plan.defaults().withSteps(steps).withBatchSize(128).withSeed(2).withEssSamples(0);
+    }
+
+    @Test
+    void theDataMatrixHoldsThePartsFramesInOrderAndRefusesMixedAtomCounts() {
+        Frames a = new Frames(2, 1, new double[] {1, 2, 3, 4, 5, 6});
+        Frames b = new Frames(1, 1, new double[] {7, 8, 9});
+        INDArray x = MolecularTraining.dataMatrix(List.of(a, b));
+        assertArrayEquals(new long[] {3, 3}, x.shape());
+        assertArrayEquals(Frames.concat(List.of(a, b)).xyz(), org.boltzmann4j.bg.tensor.Batches.toDoubles(x), 0.0);
+        var e = assertThrows(IllegalArgumentException.class, () -> MolecularTraining.dataMatrix(List.of(a, new Frames(1, 2, new double[6]))));
+        assertTrue(e.getMessage().contains("2 and 1 atoms"), e.getMessage());
     }
 
     @Test
