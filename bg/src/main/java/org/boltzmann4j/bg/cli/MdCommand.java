@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
         description = {"Langevin molecular dynamics with OpenMM (LangevinMiddleIntegrator).",
                 "Writes OUT/trajectory.dcd, energies.npy (kJ/mol per saved frame), log.csv, final.pdb and checkpoint.b4j.a/.b; "
                         + "--resume continues a killed run from its last checkpoint, losing at most --checkpoint-every-s of wall time "
-                        + "plus one --save-every interval.",
+                        + "plus one --save-every interval; a checkpoint and the frames it counts are forced to the disk at the end and at "
+                        + "least every 300 s, so a power cut loses at most that much more.",
                 "With --replicas R, independent replicas (seeds S, S+1, ...) run in parallel threads of this process into "
                         + "OUT/replica-000, OUT/replica-001, ...; each replica is the same whatever --parallel (every Context draws its "
                         + "own Langevin noise)."})
