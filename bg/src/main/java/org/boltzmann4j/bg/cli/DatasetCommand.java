@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "dataset", mixinStandardHelpOptions = true,
-        description = {"Datasets of many peptides: MD of each sequence (build, minimise, equilibrate, Langevin MD) on this machine's cores",
-                "or a cluster (Apache Spark), or as a Slurm job array. Run it as scripts/bg dataset (which adds Spark to the class path)."},
+        description = {"Datasets of many peptides: MD of each sequence on this machine's cores, a Spark cluster or a Slurm job array.",
+                "Each sequence is built (as bg build), minimised, equilibrated and run with Langevin MD. "
+                        + "Run it as scripts/bg dataset (which adds Spark to the class path)."},
         subcommands = {DatasetCommand.Md.class, DatasetCommand.Status.class, DatasetCommand.Split.class, DatasetCommand.Score.class, DatasetCommand.Peptide.class})
 final class DatasetCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -51,12 +52,13 @@ final class DatasetCommand implements Runnable {
     }
 
     @Command(name = "md", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"For each sequence: bg build, minimise, equilibrate and Langevin MD into OUT/SEQ/{structure.pdb, system.xml,",
-                    "topology.json, trajectory.dcd, energies.npy, log.csv, DONE.json}; OUT/dataset.json records the settings, sequences,",
-                    "frames, ns, ns/day and seeds. Each peptide's seeds come from --seed and its sequence only (SHA-256), so the files do",
-                    "not depend on the engine, the order or the worker count. Finished peptides are skipped, interrupted ones resume",
-                    "from their checkpoint; other settings into the same OUT are refused. Defaults: the dataset of this project",
-                    "(amber14-all + gbsa-obc2, OpenMM's native OBC2 GBSAOBCForce: 25x faster than obc1 as a CustomGBForce), NoCutoff, 310 K."})
+            description = {"Runs bg build, minimisation, equilibration and Langevin MD for each sequence into OUT/SEQ.",
+                    "Each OUT/SEQ holds structure.pdb, system.xml, topology.json, trajectory.dcd, energies.npy, log.csv and DONE.json; "
+                            + "OUT/dataset.json records the settings, sequences, frames, ns, ns/day and seeds. "
+                            + "Each peptide's seeds come from --seed and its sequence only (SHA-256), so the files do "
+                            + "not depend on the engine, the order or the worker count. Finished peptides are skipped, interrupted ones resume "
+                            + "from their checkpoint; other settings into the same OUT are refused. Defaults: the dataset of this project "
+                            + "(amber14-all + gbsa-obc2, OpenMM's native OBC2 GBSAOBCForce: 25x faster than obc1 as a CustomGBForce), NoCutoff, 310 K."})
     static final class Md implements Callable<Integer> {
         @Option(names = "--sequences", required = true, paramLabel = "FILE|KS,AT,...", description = "A file of sequences (one per line) or a comma-separated list.")
         String sequences;
@@ -226,8 +228,9 @@ final class DatasetCommand implements Runnable {
     }
 
     @Command(name = "split", mixinStandardHelpOptions = true,
-            description = {"Writes DIR/split.json: train, validation and test sequences, drawn with --seed (by a SHA-256 order, independent",
-                    "of the order of the sequences), or the test (and validation) sequences of files."})
+            description = {"Writes DIR/split.json: the train, validation and test sequences of a dataset.",
+                    "They are drawn with --seed (by a SHA-256 order, independent of the order of the sequences), "
+                            + "or the test (and validation) sequences are read from files."})
     static final class Split implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR", description = "Dataset folder.")
         Path dir;
@@ -268,8 +271,9 @@ final class DatasetCommand implements Runnable {
     }
 
     @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Scores many sample shards (.dcd, .npy in nm, .pdb) with OpenMM on all workers, one Context per worker and System",
-                    "reused across its shards; each shard's potential energies (kJ/mol, float64) go next to it as STEM.energies.npy."})
+            description = {"Scores many sample shards (.dcd, .npy in nm, .pdb) with OpenMM on all workers.",
+                    "One Context per worker and System is reused across its shards; each shard's potential energies (kJ/mol, float64) "
+                            + "go next to it as STEM.energies.npy."})
     static final class Score implements Callable<Integer> {
         @Option(names = "--system", required = true, paramLabel = "NAME|FILE.xml", description = "Bundled system or an OpenMM System XML file (e.g. DIR/SEQ/system.xml).")
         String system;
@@ -309,8 +313,8 @@ final class DatasetCommand implements Runnable {
     }
 
     @Command(name = "peptide", mixinStandardHelpOptions = true,
-            description = {"Runs one peptide of a dataset made by bg dataset md (the unit of work of every engine; the Slurm script's",
-                    "array tasks run this): skipped when done, resumed when interrupted."})
+            description = {"Runs one peptide of a dataset made by bg dataset md: skipped when done, resumed when interrupted.",
+                    "It is the unit of work of every engine; the Slurm script's array tasks run it."})
     static final class Peptide implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR", description = "Dataset folder.")
         Path dir;

@@ -30,9 +30,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "tbg", mixinStandardHelpOptions = true,
-        description = {"Transferable Boltzmann generator: one continuous normalizing flow on all-atom Cartesian coordinates (an E(3)-equivariant",
-                "network conditioned on atom type, residue position and amino acid), trained by flow matching on the MD of many",
-                "peptides (a bg dataset folder) or of one molecule, that samples peptides with exact likelihoods."},
+        description = {"Transferable Boltzmann generator: a flow on all-atom Cartesian coordinates that samples peptides with exact likelihoods.",
+                "One continuous normalizing flow (an E(3)-equivariant network conditioned on atom type, residue position and amino acid), "
+                        + "trained by flow matching on the MD of many peptides (a bg dataset folder) or of one molecule."},
         subcommands = {TbgCommand.Train.class, TbgCommand.Sample.class, TbgCommand.Score.class})
 final class TbgCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -62,8 +62,9 @@ final class TbgCommand implements Runnable {
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Train a TBG by conditional flow matching (straight paths from the mean-free Gaussian prior to the MD frames,",
-                    "noise --path-sigma-nm), AdamW with an EMA of the weights, batches mixing peptides of different sizes.",
+            description = {"Train a TBG by conditional flow matching on the MD frames of one or many peptides.",
+                    "Straight paths from the mean-free Gaussian prior to the MD frames (noise --path-sigma-nm), "
+                            + "AdamW with an EMA of the weights, batches mixing peptides of different sizes.",
                     "Writes OUT/model.json (architecture, vocabulary, scale, Systems' settings, the training sequences, settings),",
                     "OUT/parameters.zip (EMA weights, used by sample and score) and OUT/checkpoint.a/.b (raw weights, EMA, Adam:",
                     "--resume continues bit-identically)."})

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
                         + MolecularTraining.Plan.DEFAULT_ANNEAL_RUNGS + " rungs down to the target by the flow's own samples reweighted), "
                         + "plain reverse KL with --anneal-rungs 0, which is mode-seeking and can lose a state; mixed is by example with the "
                         + "energy term ramped in over the middle third; fab is flow annealed importance sampling bootstrap (the mass-covering "
-                        + "alpha = 2 divergence estimated by AIS from the flow towards p^2/q with HMC, and a replay buffer; no data). By example and mixed hold out 10 % of the frames in blocks "
+                        + "alpha = 2 divergence estimated by AIS from the flow towards p^2/q with HMC, and a replay buffer; no data). By example and mixed hold out 10 %% of the frames in blocks "
                         + "contiguous in time and report the step where the held-out NLL stopped improving (--patience N: stop there). Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
                         + "(a checkpoint: --resume continues a killed run)."})
 final class TrainCommand implements Callable<Integer> {
