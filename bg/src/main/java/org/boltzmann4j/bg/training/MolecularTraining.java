@@ -330,8 +330,9 @@ public final class MolecularTraining {
         Path checkpoint = out.resolve(MolecularModel.PARAMETERS);
         long start = System.nanoTime();
         try (OpenMMEnergy openmm = new OpenMMEnergy(model.systemXml(), platform, Map.of(), threads)) {
-            CountingEnergy counted = new CountingEnergy(RegularizedEnergy.of(openmm, plan.energyCutoffKjMol()));
-            BoltzmannGenerator generator = model.generator(counted);
+            CountingEnergy counted = new CountingEnergy(openmm);
+            // training sees the regularised energy; the trainer's ESS reports use its inner, raw one
+            BoltzmannGenerator generator = model.generator(RegularizedEnergy.of(counted, plan.energyCutoffKjMol()));
             INDArray x = plan.needsData() ? data : null;
             Trainer trainer = resume ? Trainer.resume(checkpoint, generator, x)
                     : plan.by().equals("fab") ? new Trainer(generator, null, plan.config(checkpoint, model.temperatureK()),

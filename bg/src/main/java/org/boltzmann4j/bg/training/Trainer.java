@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.boltzmann4j.bg.energy.RegularizedEnergy;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.generator.BoltzmannGenerator;
 import org.boltzmann4j.bg.io.MolecularFileException;
@@ -36,8 +37,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Reproducibility: all randomness is derived from (seed, purpose, step), so the same seed and
  * thread count give the same parameters, and a run resumed from a {@link TrainingCheckpoint}
  * (parameters, Adam state, step, configuration, data split) continues bit for bit as if it had
- * never stopped. The energy used for training (and for the ESS) is the generator's: wrap it in a
- * {@link org.boltzmann4j.bg.energy.RegularizedEnergy} for molecules.
+ * never stopped. The energy used for training is the generator's: wrap it in a
+ * {@link org.boltzmann4j.bg.energy.RegularizedEnergy} for molecules. The reported ESS is always
+ * that of the raw energy (the regularised one's inner energy): the regularised energy is flat
+ * above its cutoff, so a flow whose samples all lie above it would score a high ESS against it.
  */
 public final class Trainer {
 
@@ -362,8 +365,8 @@ public final class Trainer {
         if (config.essSamples() == 0) {
             return Double.NaN;
         }
-        return generator.sample(config.essSamples(), RandomStreams.of(config.seed(), RandomStreams.EVALUATION, 0))
-                .normalizedEss();
+        BoltzmannGenerator raw = generator.energy() instanceof RegularizedEnergy r ? generator.with(r.inner(), generator.kT()) : generator;
+        return raw.sample(config.essSamples(), RandomStreams.of(config.seed(), RandomStreams.EVALUATION, 0)).normalizedEss();
     }
 
     /** Writes the current state (after {@link #step()} steps) to {@code file}, atomically. */

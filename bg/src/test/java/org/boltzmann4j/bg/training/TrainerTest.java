@@ -41,6 +41,35 @@ class TrainerTest {
     }
 
     @Test
+    void theReportedEssIsTheRawEnergysWhenTrainingSeesTheRegularisedOne() throws IOException {
+        // the double well shifted up by 1e4 and regularised at 0: every sample lies above the cutoff, where the
+        // regularised energy is nearly flat (log(1 + U)), so an ESS against it would be close to 1 whatever the flow
+        Energy well = DoubleWell2D.noe2019();
+        Energy shifted = new Energy() {
+            @Override
+            public int dimension() {
+                return 2;
+            }
+
+            @Override
+            public Evaluation evaluate(INDArray x, boolean withGradient) {
+                Evaluation e = well.evaluate(x, withGradient);
+                return new Evaluation(e.energies().add(1e4), e.gradient());
+            }
+        };
+        BoltzmannGenerator regularised = model(org.boltzmann4j.bg.energy.RegularizedEnergy.of(shifted, 0));
+        TrainingConfig config = TrainingConfig.defaults().withSteps(1).withBatchSize(8).byEnergy().withEssSamples(200);
+        Trainer.Progress last = new Trainer(regularised, null, config).run();
+        long seed = config.seed();
+        double raw = regularised.with(shifted, regularised.kT())
+                .sample(200, org.boltzmann4j.bg.random.RandomStreams.of(seed, org.boltzmann4j.bg.random.RandomStreams.EVALUATION, 0)).normalizedEss();
+        double flat = regularised.sample(200, org.boltzmann4j.bg.random.RandomStreams.of(seed, org.boltzmann4j.bg.random.RandomStreams.EVALUATION, 0))
+                .normalizedEss();
+        assertTrue(flat > 2 * raw, "the regularised ESS " + flat + " must differ from the raw " + raw + " for this test to test anything");
+        assertEquals(raw, last.ess(), 1e-12);
+    }
+
+    @Test
     void trainingByExampleNeedsData() {
         TrainingConfig config = TrainingConfig.defaults().withSteps(1).withBatchSize(8).byExample();
         assertThrows(IllegalArgumentException.class, () -> new Trainer(model(DoubleWell2D.noe2019()), null, config));
