@@ -55,6 +55,9 @@ public final class MolecularFlow {
      */
     public static final double BOUNDED_SPREAD = Math.PI / 2;
 
+    /** Standard deviation (radians) of an improper torsion in {@link #around}: about twice an angle's. */
+    public static final double IMPROPER_SPREAD = 0.1;
+
     /**
      * Fixed normalisation: x = z * exp(logScale) + shift on the standardised coordinates; each
      * torsion's centre (its circular mean: circular torsions are rotated by it, bounded ones are
@@ -151,8 +154,10 @@ public final class MolecularFlow {
      * Normalisation around one structure (nm, 3N), for training by energy without data: bonds
      * centred on the structure's with a standard deviation of 0.005 nm, angles with 0.05 rad
      * (about what 300 K gives for bonds to heavy atoms; carried to log-bonds and logit-angles to
-     * first order), torsions circular and centred on the structure's (without data nothing says
-     * which stay near one value). Cartesian: centred on the structure with 0.05 nm.
+     * first order), impropers bounded about the structure's value with {@link #IMPROPER_SPREAD}
+     * (the bonded geometry holds them), proper torsions circular and centred on the structure's
+     * (without data nothing says which stay near one value). Cartesian: centred on the structure
+     * with 0.05 nm.
      */
     public static Normalization around(int atoms, ZMatrix zMatrix, FlowArchitecture architecture, double[] structure) {
         int d = architecture.coordinates().equals("cartesian") ? 3 * atoms : 3 * atoms - 6;
@@ -176,8 +181,20 @@ public final class MolecularFlow {
             shift[i] = Math.log(s / (1 - s));
             logScale[i] = Math.log(0.05 / (Math.PI * s * (1 - s)));
         }
-        for (int i : layout.torsionIndices()) circularShift[i] = ic[i];
-        return new Normalization(shift, logScale, circularShift, new boolean[d]);
+        boolean[] bounded = new boolean[d];
+        int[] torsions = layout.torsionIndices();
+        for (int t = 0; t < torsions.length; t++) {
+            int i = torsions[t];
+            circularShift[i] = ic[i];
+            if (!zMatrix.improper(t)) continue;
+            // An improper places a sibling about its centre (CB about CA relative to C): the bonded
+            // geometry keeps it near the structure's value, so it is bounded, t = c + pi (2 sigmoid(u) - 1),
+            // and u = 0 +- IMPROPER_SPREAD / (pi / 2) gives t = c +- IMPROPER_SPREAD to first order.
+            // Circular and uniform, a third of the draws would stack a sibling onto another atom.
+            bounded[i] = true;
+            logScale[i] = Math.log(IMPROPER_SPREAD / (Math.PI / 2));
+        }
+        return new Normalization(shift, logScale, circularShift, bounded);
     }
 
     public static Built build(int atoms, ZMatrix zMatrix, FlowArchitecture architecture, Normalization normalization) {
