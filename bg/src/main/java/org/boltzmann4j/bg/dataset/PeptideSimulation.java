@@ -31,7 +31,9 @@ import org.boltzmann4j.bg.sampling.MolecularDynamics;
  *   <li>minimise and equilibrate: {@code bg md --minimize} for {@code equilibratePs} into
  *       DIR/SEQ/equilibration (marked finished by its EQUILIBRATED file);
  *   <li>production: {@code bg md} from the equilibrated structure into DIR/SEQ (trajectory.dcd,
- *       energies.npy, log.csv, checkpoint), {@code --resume} when a checkpoint is there;
+ *       energies.npy, log.csv, checkpoint), {@code --resume} when an intact checkpoint is there
+ *       (a stage killed before its first checkpoint, or whose checkpoint a power cut tore, starts
+ *       anew from its seed; task.log says so for a torn one);
  *   <li>DONE.json, written last and atomically: a peptide with it is never run again.
  * </ol>
  *
