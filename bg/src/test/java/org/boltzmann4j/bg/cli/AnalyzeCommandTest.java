@@ -1,13 +1,12 @@
 package org.boltzmann4j.bg.cli;
 
+import static org.boltzmann4j.bg.cli.CliRun.bg;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,13 +41,6 @@ class AnalyzeCommandTest {
         frames = Coordinates.load(dcd);
     }
 
-    record Run(int code, String err) {}
-
-    private static Run bg(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(err, true), args);
-        return new Run(code, err.toString());
-    }
 
     private static JsonNode json(Path file) throws Exception {
         return new ObjectMapper().readTree(file.toFile());
@@ -64,7 +56,7 @@ class AnalyzeCommandTest {
     @Test
     void analysesTheBundledMdSamples() throws Exception {
         Path out = dir.resolve("report");
-        Run run = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--out", out.toString());
+        CliRun run = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--out", out.toString());
         assertEquals(0, run.code(), run.err());
         assertEquals(List.of("analysis.json", "phi-free-energy.csv", "phi-free-energy.png", "ramachandran.png"), files(out));
         JsonNode j = json(out.resolve("analysis.json"));
@@ -126,7 +118,7 @@ class AnalyzeCommandTest {
         Path mirrored = dir.resolve("mirrored.npy");
         Npy.write(mirrored, xyz, 200, 22, 3);
         Path out = dir.resolve("mirrored-report");
-        Run run = bg("analyze", "--pdb", pdb.toString(), "--traj", mirrored.toString(), "--out", out.toString());
+        CliRun run = bg("analyze", "--pdb", pdb.toString(), "--traj", mirrored.toString(), "--out", out.toString());
         assertEquals(0, run.code(), run.err());
         JsonNode j = json(out.resolve("analysis.json"));
         assertEquals(200, j.get("frames").asInt());
@@ -160,7 +152,7 @@ class AnalyzeCommandTest {
         Npy.write(w, logW, n);
         Npy.write(e, energies, n);
         Path out = dir.resolve("weighted");
-        Run run = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--weights", w.toString(), "--energies",
+        CliRun run = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--weights", w.toString(), "--energies",
                 e.toString(), "--temperature-k", "310", "--out", out.toString(), "--bootstrap", "200");
         assertEquals(0, run.code(), run.err());
         assertEquals(List.of("analysis.json", "energy-histogram.png", "phi-free-energy.csv", "phi-free-energy.png",
@@ -190,7 +182,7 @@ class AnalyzeCommandTest {
         Path models = dir.resolve("models.pdb");
         org.boltzmann4j.bg.io.Pdb.write(models, org.boltzmann4j.bg.io.Pdb.read(pdb).topology(), frames);
         Path asPdb = dir.resolve("pdb");
-        Run pdbRun = bg("analyze", "--pdb", pdb.toString(), "--traj", models.toString(), "--out", asPdb.toString());
+        CliRun pdbRun = bg("analyze", "--pdb", pdb.toString(), "--traj", models.toString(), "--out", asPdb.toString());
         assertEquals(0, pdbRun.code(), pdbRun.err());
         double reference = PhiStates.populations(phi, null).negative();
         assertEquals(reference, json(asNpy.resolve("analysis.json")).get("phi_negative_population").asDouble(), 1e-15);
@@ -203,20 +195,20 @@ class AnalyzeCommandTest {
         Path out = dir.resolve("report");
         String o = out.toString();
 
-        Run missing = bg("analyze", "--pdb", pdb.toString(), "--traj", dir.resolve("none.dcd").toString(), "--out", o);
+        CliRun missing = bg("analyze", "--pdb", pdb.toString(), "--traj", dir.resolve("none.dcd").toString(), "--out", o);
         assertEquals(1, missing.code());
         assertOneLine(missing.err(), "none.dcd");
 
         Path truncated = dir.resolve("truncated.dcd");
         byte[] bytes = Files.readAllBytes(dcd);
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 100));
-        Run cut = bg("analyze", "--pdb", pdb.toString(), "--traj", truncated.toString(), "--out", o);
+        CliRun cut = bg("analyze", "--pdb", pdb.toString(), "--traj", truncated.toString(), "--out", o);
         assertEquals(1, cut.code());
         assertOneLine(cut.err(), "truncated.dcd");
 
         Path wrongAtoms = dir.resolve("pro.npy");
         Npy.write(wrongAtoms, new double[2 * 26 * 3], 2, 26, 3);
-        Run atoms = bg("analyze", "--pdb", pdb.toString(), "--traj", wrongAtoms.toString(), "--out", o);
+        CliRun atoms = bg("analyze", "--pdb", pdb.toString(), "--traj", wrongAtoms.toString(), "--out", o);
         assertEquals(1, atoms.code());
         assertOneLine(atoms.err(), "pro.npy: 26 atoms per frame");
 
@@ -224,7 +216,7 @@ class AnalyzeCommandTest {
         xyz[(7 * 22 + 8) * 3 + 1] = Double.NaN; // CA of frame 7
         Path broken = dir.resolve("broken.npy");
         Npy.write(broken, xyz, frames.frames(), 22, 3);
-        Run nanFrame = bg("analyze", "--pdb", pdb.toString(), "--traj", broken.toString(), "--out", o);
+        CliRun nanFrame = bg("analyze", "--pdb", pdb.toString(), "--traj", broken.toString(), "--out", o);
         assertEquals(1, nanFrame.code());
         assertOneLine(nanFrame.err(), "broken.npy: non-finite coordinate in frame 7, atom 8 (counted from 0): y = NaN");
         // an atom no dihedral uses (atom 0, a methyl hydrogen of ACE): refused all the same, not analysed around
@@ -232,16 +224,16 @@ class AnalyzeCommandTest {
         offBackbone[(3 * 22 + 0) * 3 + 2] = Double.POSITIVE_INFINITY;
         Path hydrogen = dir.resolve("hydrogen.npy");
         Npy.write(hydrogen, offBackbone, frames.frames(), 22, 3);
-        Run nanHydrogen = bg("analyze", "--pdb", pdb.toString(), "--traj", hydrogen.toString(), "--out", o);
+        CliRun nanHydrogen = bg("analyze", "--pdb", pdb.toString(), "--traj", hydrogen.toString(), "--out", o);
         assertEquals(1, nanHydrogen.code());
         assertOneLine(nanHydrogen.err(), "hydrogen.npy: non-finite coordinate in frame 3, atom 0 (counted from 0): z = Infinity");
-        Run nanReference = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--reference", hydrogen.toString(), "--out", o);
+        CliRun nanReference = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--reference", hydrogen.toString(), "--out", o);
         assertEquals(1, nanReference.code());
         assertOneLine(nanReference.err(), "hydrogen.npy: non-finite coordinate in frame 3, atom 0");
 
         Path shortWeights = dir.resolve("logw.npy");
         Npy.write(shortWeights, new double[199], 199);
-        Run weights = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--weights", shortWeights.toString(), "--out", o);
+        CliRun weights = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--weights", shortWeights.toString(), "--out", o);
         assertEquals(1, weights.code());
         assertOneLine(weights.err(), "logw.npy: 199 log-weights for 200 frames");
 
@@ -249,13 +241,13 @@ class AnalyzeCommandTest {
         double[] nan = new double[200];
         nan[17] = Double.NaN;
         Npy.write(nanWeights, nan, 200);
-        Run nanRun = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--weights", nanWeights.toString(), "--out", o);
+        CliRun nanRun = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--weights", nanWeights.toString(), "--out", o);
         assertEquals(1, nanRun.code());
         assertOneLine(nanRun.err(), "nan.npy: log-weight 17 is NaN");
 
         Path energies = dir.resolve("energies.npy");
         Npy.write(energies, new double[3], 3);
-        Run e = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--energies", energies.toString(), "--out", o);
+        CliRun e = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--energies", energies.toString(), "--out", o);
         assertEquals(1, e.code());
         assertOneLine(e.err(), "energies.npy: 3 energies for 200 frames");
 
@@ -266,27 +258,27 @@ class AnalyzeCommandTest {
                 HETATM    3  H2  HOH A   1      -0.240   0.927   0.000  1.00  0.00           H
                 END
                 """);
-        Run noBackbone = bg("analyze", "--pdb", water.toString(), "--traj", water.toString(), "--out", o);
+        CliRun noBackbone = bg("analyze", "--pdb", water.toString(), "--traj", water.toString(), "--out", o);
         assertEquals(1, noBackbone.code());
         assertOneLine(noBackbone.err(), "water.pdb: no residue with both phi and psi");
 
-        Run temperature = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--out", o, "--temperature-k", "-5");
+        CliRun temperature = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--out", o, "--temperature-k", "-5");
         assertEquals(2, temperature.code());
         assertOneLine(temperature.err(), "--temperature-k must be positive");
-        Run bins = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--out", o, "--bins", "0");
+        CliRun bins = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--out", o, "--bins", "0");
         assertEquals(2, bins.code());
         assertOneLine(bins.err(), "--bins");
-        Run option = bg("analyze", "--pdb", pdb.toString(), "--trajectory", dcd.toString(), "--out", o);
+        CliRun option = bg("analyze", "--pdb", pdb.toString(), "--trajectory", dcd.toString(), "--out", o);
         assertEquals(2, option.code());
         assertOneLine(option.err(), "Unknown option: '--trajectory'");
-        Run residue = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--out", o, "--residue", "GLY7");
+        CliRun residue = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--out", o, "--residue", "GLY7");
         assertEquals(1, residue.code());
         assertOneLine(residue.err(), "no residue GLY7");
 
         assertFalse(Files.exists(out), "a failed run created " + out);
         Path file = dir.resolve("a-file");
         Files.writeString(file, "x");
-        Run notDir = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--out", file.toString());
+        CliRun notDir = bg("analyze", "--pdb", pdb.toString(), "--traj", dcd.toString(), "--out", file.toString());
         assertEquals(1, notDir.code());
         assertOneLine(notDir.err(), "a-file: exists and is not a directory");
     }

@@ -1,13 +1,12 @@
 package org.boltzmann4j.bg.cli;
 
+import static org.boltzmann4j.bg.cli.CliRun.bg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -29,18 +28,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BuildCommandTest {
     @TempDir Path dir;
 
-    record Run(int code, String err) {}
-
-    private static Run bg(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(err, true), args);
-        return new Run(code, err.toString());
-    }
 
     @Test
     void writesStructureSystemAndTopology() throws Exception {
         Path out = dir.resolve("ks");
-        Run run = bg("build", "--sequence", "KS", "--solvent", "gbsa-obc2", "--nonbonded", "cutoff-nonperiodic",
+        CliRun run = bg("build", "--sequence", "KS", "--solvent", "gbsa-obc2", "--nonbonded", "cutoff-nonperiodic",
                 "--minimize", "--seed", "3", "--out", out.toString());
         assertEquals(0, run.code(), run.err());
         Pdb.Structure pdb = Pdb.read(out.resolve("structure.pdb"));
@@ -71,7 +63,7 @@ class BuildCommandTest {
     @Test
     void alanineDipeptideIsTheBundledImplicitSystem() throws Exception {
         Path out = dir.resolve("aldp");
-        Run run = bg("build", "--sequence", "ACE-ALA-NME", "--forcefield", "amber99sbildn", "--solvent", "amber99_obc",
+        CliRun run = bg("build", "--sequence", "ACE-ALA-NME", "--forcefield", "amber99sbildn", "--solvent", "amber99_obc",
                 "--out", out.toString());
         assertEquals(0, run.code(), run.err());
         Pdb.Structure ours = Pdb.read(out.resolve("structure.pdb"));
@@ -129,7 +121,7 @@ class BuildCommandTest {
         }
         Files.writeString(in, heavy);
         Path out = dir.resolve("out");
-        Run run = bg("build", "--pdb", in.toString(), "--forcefield", "amber99sbildn", "--out", out.toString());
+        CliRun run = bg("build", "--pdb", in.toString(), "--forcefield", "amber99sbildn", "--out", out.toString());
         assertEquals(0, run.code(), run.err());
         assertEquals(22, Pdb.read(out.resolve("structure.pdb")).topology().atomCount());
     }
@@ -153,7 +145,7 @@ class BuildCommandTest {
         Path out = dir.resolve("out");
         List<String> argv = new java.util.ArrayList<>(List.of("build", "--out", out.toString()));
         for (String a : args.trim().split(" ")) argv.add(a.equals("''") ? "" : a);
-        Run run = bg(argv.toArray(new String[0]));
+        CliRun run = bg(argv.toArray(new String[0]));
         assertEquals(code, run.code(), run.err());
         assertTrue(run.err().contains(message), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
@@ -164,7 +156,7 @@ class BuildCommandTest {
     void aResidueTheForceFieldLacksAndAPdbThatMatchesNoTemplateWriteNothing() throws Exception {
         Path out = dir.resolve("out");
         Path ff = TestForceFields.withoutLysine(dir);
-        Run run = bg("build", "--sequence", "KS", "--forcefield", ff.toString(), "--out", out.toString());
+        CliRun run = bg("build", "--sequence", "KS", "--forcefield", ff.toString(), "--out", out.toString());
         assertEquals(1, run.code(), run.err());
         assertTrue(run.err().contains("LYS"), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());

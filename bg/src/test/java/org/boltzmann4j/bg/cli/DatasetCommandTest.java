@@ -1,11 +1,10 @@
 package org.boltzmann4j.bg.cli;
 
+import static org.boltzmann4j.bg.cli.CliRun.bg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,18 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DatasetCommandTest {
     @TempDir Path tmp;
 
-    private record Run(int code, String err) {}
-
-    private static Run bg(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(err, true), args);
-        return new Run(code, err.toString());
-    }
 
     @Test
     void unknownResidueIsOneLineAndWritesNothing() {
         Path out = tmp.resolve("ds");
-        Run r = bg("dataset", "md", "--sequences", "KS,AB,GG", "--out", out.toString(), "--emit", "slurm");
+        CliRun r = bg("dataset", "md", "--sequences", "KS,AB,GG", "--out", out.toString(), "--emit", "slurm");
         assertEquals(2, r.code());
         assertEquals("bg dataset md: --sequences: unknown residue 'B' in AB (one-letter codes ACDEFGHIKLMNPQRSTVWY)\n", r.err());
         assertFalse(Files.exists(out));
@@ -35,7 +27,7 @@ class DatasetCommandTest {
     @Test
     void duplicatedSequenceIsRefused() {
         Path out = tmp.resolve("ds");
-        Run r = bg("dataset", "md", "--sequences", "KS,GG,KS", "--out", out.toString(), "--emit", "slurm");
+        CliRun r = bg("dataset", "md", "--sequences", "KS,GG,KS", "--out", out.toString(), "--emit", "slurm");
         assertEquals(2, r.code());
         assertEquals("bg dataset md: --sequences: KS is listed twice\n", r.err());
         assertFalse(Files.exists(out));
@@ -46,7 +38,7 @@ class DatasetCommandTest {
         Path out = tmp.resolve("ds");
         assertEquals(0, bg("dataset", "md", "--sequences", "KS,GG", "--ns", "1", "--out", out.toString(), "--emit", "slurm").code());
         String before = Files.readString(out.resolve("dataset.json"));
-        Run r = bg("dataset", "md", "--sequences", "KS", "--ns", "2", "--out", out.toString(), "--emit", "slurm");
+        CliRun r = bg("dataset", "md", "--sequences", "KS", "--ns", "2", "--out", out.toString(), "--emit", "slurm");
         assertEquals(2, r.code());
         assertEquals("bg dataset md: " + out.resolve("dataset.json") + " holds a dataset made with other settings: --ns 2.0 (the dataset has 1.0); use another --out\n",
                 r.err());
@@ -57,7 +49,7 @@ class DatasetCommandTest {
     void withoutAnEngineOnTheClassPathItSaysHowToGetOne() {
         // the core module's tests run without bg/spark, as every bg command but dataset does
         Path out = tmp.resolve("ds");
-        Run r = bg("dataset", "md", "--sequences", "KS", "--out", out.toString());
+        CliRun r = bg("dataset", "md", "--sequences", "KS", "--out", out.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("bg dataset md: no dataset engine on the class path: run bg dataset md as scripts/bg dataset md"), r.err());
         assertEquals(1, r.err().lines().count());
@@ -71,7 +63,7 @@ class DatasetCommandTest {
         assertEquals(0, bg("dataset", "md", "--sequences", "GG,AT", "--ns", "0.0005", "--save-every-ps", "0.1", "--equilibrate-ps", "0.2",
                 "--out", out.toString(), "--emit", "slurm").code());
         assertTrue(Files.readString(out.resolve("dataset.slurm")).contains("'dataset' 'peptide'"));
-        Run r = bg("dataset", "peptide", out.toString(), "--index", "1");
+        CliRun r = bg("dataset", "peptide", out.toString(), "--index", "1");
         assertEquals(0, r.code(), r.err());
         Path at = out.resolve("AT");
         for (String f : new String[] {"structure.pdb", "system.xml", "topology.json", "trajectory.dcd", "energies.npy", "log.csv", "DONE.json"})
@@ -102,7 +94,7 @@ class DatasetCommandTest {
             Files.write(at.resolve("checkpoint.b4j.a"), slot);
             Files.write(at.resolve("checkpoint.b4j.b"), slot);
             Files.write(at.resolve("trajectory.dcd"), new byte[100]); // what the killed run left
-            Run r = bg("dataset", "peptide", out.toString(), "AT");
+            CliRun r = bg("dataset", "peptide", out.toString(), "AT");
             assertEquals(0, r.code(), r.err());
             assertTrue(Files.isRegularFile(at.resolve("DONE.json")));
             assertEquals(5, org.boltzmann4j.bg.io.Npy.read(at.resolve("energies.npy")).asDoubles().length);
@@ -122,10 +114,10 @@ class DatasetCommandTest {
         assertEquals(0, bg("dataset", "status", out.toString()).code());
         assertEquals(0, bg("dataset", "split", out.toString(), "--test", "1", "--validation", "1", "--seed", "3").code());
         assertTrue(Files.readString(out.resolve("split.json")).contains("\"train\""));
-        Run bad = bg("dataset", "split", out.toString(), "--test", "4");
+        CliRun bad = bg("dataset", "split", out.toString(), "--test", "4");
         assertEquals(2, bad.code());
         assertEquals(1, bad.err().lines().count());
-        Run none = bg("dataset", "status", tmp.resolve("nothing").toString());
+        CliRun none = bg("dataset", "status", tmp.resolve("nothing").toString());
         assertEquals(1, none.code());
         assertEquals(1, none.err().lines().count());
     }

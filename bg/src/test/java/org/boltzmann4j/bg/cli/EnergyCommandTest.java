@@ -1,10 +1,9 @@
 package org.boltzmann4j.bg.cli;
 
+import static org.boltzmann4j.bg.cli.CliRun.bg;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,13 +32,6 @@ class EnergyCommandTest {
         }
     }
 
-    record Run(int code, String err) {}
-
-    private static Run bg(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(err, true), args);
-        return new Run(code, err.toString());
-    }
 
     private List<String> files() throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
@@ -53,7 +45,7 @@ class EnergyCommandTest {
     @Test
     void scoresAnNpyFileLikeOpenMMPython() throws Exception {
         Path out = dir.resolve("e.npy"), forces = dir.resolve("f.npy");
-        Run run = bg("energy", "--system", "aldp-implicit", "--coords", positions.toString(), "--out", out.toString(),
+        CliRun run = bg("energy", "--system", "aldp-implicit", "--coords", positions.toString(), "--out", out.toString(),
                 "--forces", forces.toString(), "--threads", "2");
         assertEquals(0, run.code(), run.err());
         double[] energies = Npy.read(out).asDoubles();
@@ -65,7 +57,7 @@ class EnergyCommandTest {
 
     @Test
     void wrongAtomCount() throws Exception {
-        Run run = bg("energy", "--system", "aldp-vacuum", "--coords", positions.toString(), "--out", dir.resolve("e.npy").toString());
+        CliRun run = bg("energy", "--system", "aldp-vacuum", "--coords", positions.toString(), "--out", dir.resolve("e.npy").toString());
         assertEquals(0, run.code(), run.err()); // same atoms: fine
         Path other = dir.resolve("pro.npy");
         Npy.write(other, new double[2 * 26 * 3], 2, 26, 3);
@@ -81,7 +73,7 @@ class EnergyCommandTest {
         x[5 * 66 + 7] = Double.NaN;
         Path bad = dir.resolve("nan.npy");
         Npy.write(bad, x, x.length / 66, 22, 3);
-        Run run = bg("energy", "--system", "aldp-implicit", "--coords", bad.toString(), "--out", dir.resolve("e.npy").toString());
+        CliRun run = bg("energy", "--system", "aldp-implicit", "--coords", bad.toString(), "--out", dir.resolve("e.npy").toString());
         assertEquals(1, run.code());
         assertOneLine(run.err(), "nan.npy: non-finite coordinate in frame 5, atom 2");
         assertFalse(files().contains("e.npy"));
@@ -90,27 +82,27 @@ class EnergyCommandTest {
     @Test
     void badUsageAndMissingThings() throws Exception {
         String out = dir.resolve("e.npy").toString();
-        Run missing = bg("energy", "--system", "aldp-implicit", "--coords", dir.resolve("none.npy").toString(), "--out", out);
+        CliRun missing = bg("energy", "--system", "aldp-implicit", "--coords", dir.resolve("none.npy").toString(), "--out", out);
         assertEquals(1, missing.code());
         assertOneLine(missing.err(), "none.npy");
-        Run system = bg("energy", "--system", "alanine", "--coords", positions.toString(), "--out", out);
+        CliRun system = bg("energy", "--system", "alanine", "--coords", positions.toString(), "--out", out);
         assertEquals(1, system.code());
         assertOneLine(system.err(), "alanine: neither a bundled system");
-        Run platform = bg("energy", "--system", "aldp-implicit", "--coords", positions.toString(), "--out", out, "--platform", "Warp");
+        CliRun platform = bg("energy", "--system", "aldp-implicit", "--coords", positions.toString(), "--out", out, "--platform", "Warp");
         assertEquals(1, platform.code());
         assertOneLine(platform.err(), "unknown platform 'Warp'");
-        Run property = bg("energy", "--system", "aldp-implicit", "--coords", positions.toString(), "--out", out, "--platform", "CPU",
+        CliRun property = bg("energy", "--system", "aldp-implicit", "--coords", positions.toString(), "--out", out, "--platform", "CPU",
                 "--property", "Speed=2");
         assertEquals(1, property.code());
         assertOneLine(property.err(), "no property 'Speed'");
-        Run option = bg("energy", "--system", "aldp-implicit", "--coordz", positions.toString(), "--out", out);
+        CliRun option = bg("energy", "--system", "aldp-implicit", "--coordz", positions.toString(), "--out", out);
         assertEquals(2, option.code());
         assertOneLine(option.err(), "Unknown option: '--coordz'");
-        Run threads = bg("energy", "--system", "aldp-implicit", "--coords", positions.toString(), "--out", out, "--threads", "-1");
+        CliRun threads = bg("energy", "--system", "aldp-implicit", "--coords", positions.toString(), "--out", out, "--threads", "-1");
         assertEquals(2, threads.code());
         Path integrator = dir.resolve("integrator.xml");
         Files.writeString(integrator, "<?xml version=\"1.0\" ?>\n<Integrator stepSize=\".001\" type=\"VerletIntegrator\" version=\"1\"/>\n");
-        Run notSystem = bg("energy", "--system", integrator.toString(), "--coords", positions.toString(), "--out", out);
+        CliRun notSystem = bg("energy", "--system", integrator.toString(), "--coords", positions.toString(), "--out", out);
         assertEquals(1, notSystem.code());
         assertOneLine(notSystem.err(), "root element is <Integrator>");
         assertFalse(files().contains("e.npy"));

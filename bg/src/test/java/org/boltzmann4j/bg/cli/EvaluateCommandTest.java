@@ -1,13 +1,13 @@
 package org.boltzmann4j.bg.cli;
 
+import static org.boltzmann4j.bg.cli.CliRun.bg;
+import static org.boltzmann4j.bg.cli.CliRun.oneLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,19 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EvaluateCommandTest {
     @TempDir Path dir;
 
-    record Run(int code, String err) {}
-
-    private static Run bg(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(err, true), args);
-        return new Run(code, err.toString());
-    }
-
-    private static void oneLine(Run run, int code, String... contains) {
-        assertEquals(code, run.code(), run.err());
-        assertEquals(1, run.err().strip().lines().count(), run.err());
-        for (String c : contains) assertTrue(run.err().contains(c), run.err());
-    }
 
     @Test
     void temperatureComesFromValidityJsonWithoutModel() throws Exception {
@@ -68,20 +55,20 @@ class EvaluateCommandTest {
         oneLine(bg("evaluate", "--samples", samples.toString(), "--reference", reference.toString(), "--out", dir.resolve("r0").toString()), 2,
                 "--temperature is required without --model");
         Path given = dir.resolve("given");
-        Run a = bg("evaluate", "--samples", samples.toString(), "--reference", reference.toString(), "--temperature", "310",
+        CliRun a = bg("evaluate", "--samples", samples.toString(), "--reference", reference.toString(), "--temperature", "310",
                 "--torus-w2-samples", "20", "--threads", "1", "--out", given.toString());
         assertEquals(0, a.code(), a.err());
 
         AtomicFile.writeString(validity, "{\"peptide\": \"GA\", \"temperature_k\": 310.0, \"kept\": 20}\n");
         Path read = dir.resolve("read");
-        Run b = bg("evaluate", "--samples", samples.toString(), "--reference", reference.toString(), "--torus-w2-samples", "20", "--threads", "1",
+        CliRun b = bg("evaluate", "--samples", samples.toString(), "--reference", reference.toString(), "--torus-w2-samples", "20", "--threads", "1",
                 "--out", read.toString());
         assertEquals(0, b.code(), b.err());
         ObjectMapper json = new ObjectMapper();
         JsonNode ma = json.readTree(given.resolve("metrics.json").toFile()), mb = json.readTree(read.resolve("metrics.json").toFile());
         assertEquals(ma, mb, "validity.json's 310 K evaluates as --temperature 310");
         assertEquals(1.0, mb.path("ess").asDouble(), 1e-12, "equal weights");
-        Run same = bg("evaluate", "--samples", samples.toString(), "--reference", reference.toString(), "--temperature", "310",
+        CliRun same = bg("evaluate", "--samples", samples.toString(), "--reference", reference.toString(), "--temperature", "310",
                 "--torus-w2-samples", "20", "--threads", "1", "--out", dir.resolve("same").toString());
         assertEquals(0, same.code(), same.err());
 

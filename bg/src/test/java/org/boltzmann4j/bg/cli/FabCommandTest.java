@@ -1,12 +1,11 @@
 package org.boltzmann4j.bg.cli;
 
+import static org.boltzmann4j.bg.cli.CliRun.bg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.boltzmann4j.bg.io.Dcd;
@@ -20,18 +19,11 @@ class FabCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String err) {}
-
-    private static Run bg(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(err, true), args);
-        return new Run(code, err.toString());
-    }
 
     @Test
     void trainsByFabAndSamplesWithAis() throws Exception {
         Path model = dir.resolve("model");
-        Run train = bg("train", "--system", "aldp-vacuum", "--by", "fab", "--preset", "quick", "--couplings", "2", "--hidden", "16",
+        CliRun train = bg("train", "--system", "aldp-vacuum", "--by", "fab", "--preset", "quick", "--couplings", "2", "--hidden", "16",
                 "--steps", "4", "--batch", "16", "--ais-steps", "2", "--hmc-steps", "2", "--buffer-batches", "4", "--buffer-min-batches", "2",
                 "--steps-per-ais", "2", "--threads", "1", "--out", model.toString());
         assertEquals(0, train.code(), train.err());
@@ -45,7 +37,7 @@ class FabCommandTest {
         assertEquals(48, saved.lossArrays().get("buffer_log_w").length());
 
         Path samples = dir.resolve("samples");
-        Run sample = bg("sample", "--model", model.toString(), "--n", "20", "--ais", "2", "--hmc-steps", "2", "--threads", "1", "--out",
+        CliRun sample = bg("sample", "--model", model.toString(), "--n", "20", "--ais", "2", "--hmc-steps", "2", "--threads", "1", "--out",
                 samples.toString());
         assertEquals(0, sample.code(), sample.err());
         assertEquals(20, Npy.read(samples.resolve("log_w_ais.npy")).dim(0));
@@ -56,7 +48,7 @@ class FabCommandTest {
 
     @Test
     void badFabOptionsAreUsageErrors() {
-        Run r = bg("train", "--system", "aldp-vacuum", "--by", "fab", "--hmc-steps", "0", "--out", dir.resolve("m").toString());
+        CliRun r = bg("train", "--system", "aldp-vacuum", "--by", "fab", "--hmc-steps", "0", "--out", dir.resolve("m").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--hmc-steps must be >= 1, got 0"), r.err());
         r = bg("train", "--system", "aldp-vacuum", "--by", "fab", "--buffer-batches", "4", "--buffer-min-batches", "9", "--out",

@@ -1,11 +1,11 @@
 package org.boltzmann4j.bg.cli;
 
+import static org.boltzmann4j.bg.cli.CliRun.bg;
+import static org.boltzmann4j.bg.cli.CliRun.oneLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.boltzmann4j.bg.io.Pdb;
@@ -20,19 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TbgCommandTest {
     @TempDir Path dir;
 
-    record Run(int code, String err) {}
-
-    private static Run bg(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(err, true), args);
-        return new Run(code, err.toString());
-    }
-
-    private static void oneLine(Run run, int code, String contains) {
-        assertEquals(code, run.code(), run.err());
-        assertEquals(1, run.err().strip().lines().count(), run.err());
-        assertTrue(run.err().contains(contains), run.err());
-    }
 
     @Test
     void helpAndMissingSubcommand() {
@@ -87,7 +74,7 @@ class TbgCommandTest {
     @Test
     void targetPeptideIsBgBuildsPeptide() throws Exception {
         Path out = dir.resolve("ks");
-        Run run = bg("build", "--sequence", "KS", "--solvent", "gbsa-obc2", "--out", out.toString());
+        CliRun run = bg("build", "--sequence", "KS", "--solvent", "gbsa-obc2", "--out", out.toString());
         assertEquals(0, run.code(), run.err());
         TargetPeptide p = TargetPeptide.build("KS", PeptideSystemSettings.defaults());
         Pdb.Structure built = Pdb.read(out.resolve("structure.pdb"));

@@ -1,5 +1,6 @@
 package org.boltzmann4j.bg.tbg;
 
+import static org.boltzmann4j.bg.cli.CliRun.bg;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.boltzmann4j.bg.cli.Main;
+import org.boltzmann4j.bg.cli.CliRun;
 import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.ParameterArchive;
 import org.boltzmann4j.bg.generator.BoltzmannGenerator;
@@ -36,13 +35,6 @@ class TbgEndToEndTest {
     @TempDir static Path dir;
     static Path dataset, model;
 
-    record Run(int code, String err) {}
-
-    static Run bg(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(err, true), args);
-        return new Run(code, err.toString());
-    }
 
     static String[] train(Path out, int steps, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("tbg", "train", "--dataset", dataset.toString(), "--width", "8", "--layers", "2",
@@ -57,7 +49,7 @@ class TbgEndToEndTest {
         dataset = dir.resolve("ds");
         TbgTestData.dataset(dataset, List.of("GA", "AG"), List.of("GA", "AG"), 6);
         model = dir.resolve("model");
-        Run run = bg(train(model, 4));
+        CliRun run = bg(train(model, 4));
         assertEquals(0, run.code(), run.err());
     }
 
@@ -83,21 +75,21 @@ class TbgEndToEndTest {
     void resumeIsBitIdentical() throws Exception {
         Path half = dir.resolve("half");
         assertEquals(0, bg(train(half, 2)).code());
-        Run resumed = bg(train(half, 4, "--resume"));
+        CliRun resumed = bg(train(half, 4, "--resume"));
         assertEquals(0, resumed.code(), resumed.err());
         assertArrayEquals(Files.readAllBytes(model.resolve("parameters.zip")), Files.readAllBytes(half.resolve("parameters.zip")));
         Path other = dir.resolve("seed2");
         assertEquals(0, bg(train(other, 4, "--seed", "2")).code());
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(model.resolve("parameters.zip")), Files.readAllBytes(other.resolve("parameters.zip"))));
-        Run changed = bg(train(half, 6, "--resume", "--learning-rate", "1e-3"));
+        CliRun changed = bg(train(half, 6, "--resume", "--learning-rate", "1e-3"));
         assertEquals(1, changed.code(), changed.err());
         assertTrue(changed.err().contains("resume with the same settings"), changed.err());
-        Run otherData = bg(train(half, 6, "--resume", "--max-frames", "3"));
+        CliRun otherData = bg(train(half, 6, "--resume", "--max-frames", "3"));
         assertEquals(1, otherData.code(), otherData.err());
         assertTrue(otherData.err().contains("training data"), otherData.err());
         Path cosine = dir.resolve("cosine");
         assertEquals(0, bg(train(cosine, 2, "--schedule", "cosine")).code());
-        Run longer = bg(train(cosine, 4, "--schedule", "cosine", "--resume"));
+        CliRun longer = bg(train(cosine, 4, "--schedule", "cosine", "--resume"));
         assertEquals(1, longer.code(), longer.err());
         assertTrue(longer.err().contains("--steps (the cosine schedule's length)"), longer.err());
     }
@@ -110,12 +102,12 @@ class TbgEndToEndTest {
     void resumeRefusesAnotherScale() throws Exception {
         Path scaled = dir.resolve("scaled");
         assertEquals(0, bg(train(scaled, 1, "--scale-nm", "0.5")).code());
-        Run other = bg(train(scaled, 2, "--resume", "--scale-nm", "0.7"));
+        CliRun other = bg(train(scaled, 2, "--resume", "--scale-nm", "0.7"));
         assertEquals(1, other.code(), other.err());
         assertTrue(other.err().contains("--scale-nm 0.5, not 0.7"), other.err());
-        Run same = bg(train(scaled, 2, "--resume", "--scale-nm", "0.5"));
+        CliRun same = bg(train(scaled, 2, "--resume", "--scale-nm", "0.5"));
         assertEquals(0, same.code(), same.err());
-        Run left = bg(train(scaled, 3, "--resume"));
+        CliRun left = bg(train(scaled, 3, "--resume"));
         assertEquals(0, left.code(), left.err());
         JsonNode m = new ObjectMapper().readTree(scaled.resolve("model.json").toFile());
         assertEquals(0.5, m.path("coordinate_scale_nm").asDouble(), 0.0);
@@ -128,7 +120,7 @@ class TbgEndToEndTest {
     void scoreIsInvariantUnderRigidMotions() throws Exception {
         Path frames = dataset.resolve("GA").resolve("trajectory.dcd");
         Path q = dir.resolve("q.npy");
-        Run run = bg("tbg", "score", "--model", model.toString(), "--sequence", "GA", "--coords", frames.toString(), "--atol", "1e-9",
+        CliRun run = bg("tbg", "score", "--model", model.toString(), "--sequence", "GA", "--coords", frames.toString(), "--atol", "1e-9",
                 "--rtol", "1e-9", "--out", q.toString());
         assertEquals(0, run.code(), run.err());
         double[] logQ = Npy.read(q).asDoubles();
@@ -170,7 +162,7 @@ class TbgEndToEndTest {
     @Test
     void sampleWritesWhatBgSampleWritesPlusValidity() throws Exception {
         Path out = dir.resolve("samples");
-        Run run = bg("tbg", "sample", "--model", model.toString(), "--sequence", "GA", "--n", "8", "--solver", "rk4", "--steps", "4", "--batch", "4",
+        CliRun run = bg("tbg", "sample", "--model", model.toString(), "--sequence", "GA", "--n", "8", "--solver", "rk4", "--steps", "4", "--batch", "4",
                 "--threads", "1", "--out", out.toString());
         JsonNode v = new ObjectMapper().readTree(out.resolve("validity.json").toFile());
         assertEquals(8, v.path("drawn").asInt());
@@ -198,7 +190,7 @@ class TbgEndToEndTest {
     @Test
     void singleMoleculeModelKeepsItsSystem() throws Exception {
         Path one = dir.resolve("one"), ga = dataset.resolve("GA");
-        Run run = bg("tbg", "train", "--pdb", ga.resolve("structure.pdb").toString(), "--frames", ga.resolve("trajectory.dcd").toString(),
+        CliRun run = bg("tbg", "train", "--pdb", ga.resolve("structure.pdb").toString(), "--frames", ga.resolve("trajectory.dcd").toString(),
                 "--system", ga.resolve("system.xml").toString(), "--temperature-k", "300", "--width", "8", "--layers", "2", "--steps", "2",
                 "--batch", "3", "--out", one.toString());
         assertEquals(0, run.code(), run.err());
@@ -207,7 +199,7 @@ class TbgEndToEndTest {
         assertEquals(300, loaded.manifest().system().temperatureK());
         assertEquals(Files.readString(ga.resolve("system.xml")), loaded.molecule().systemXml());
         Path q = dir.resolve("one-q.npy");
-        Run score = bg("tbg", "score", "--model", one.toString(), "--coords", ga.resolve("trajectory.dcd").toString(), "--solver", "rk4",
+        CliRun score = bg("tbg", "score", "--model", one.toString(), "--coords", ga.resolve("trajectory.dcd").toString(), "--solver", "rk4",
                 "--steps", "3", "--out", q.toString());
         assertEquals(0, score.code(), score.err());
         assertEquals(6, Npy.read(q).asDoubles().length);
@@ -217,7 +209,7 @@ class TbgEndToEndTest {
     @Test
     void hybridTakesTheTbgAsItsProposal() throws Exception {
         Path ga = dataset.resolve("GA"), run = dir.resolve("hybrid");
-        Run r = bg("hybrid", "--tbg-model", model.toString(), "--system", ga.resolve("system.xml").toString(), "--pdb",
+        CliRun r = bg("hybrid", "--tbg-model", model.toString(), "--system", ga.resolve("system.xml").toString(), "--pdb",
                 ga.resolve("structure.pdb").toString(), "--steps", "20", "--flow-every", "10", "--local-steps", "5", "--save-every", "10",
                 "--chains", "1", "--threads", "1", "--temperature-k", "310", "--out", run.toString());
         assertEquals(0, r.code(), r.err());
@@ -225,7 +217,7 @@ class TbgEndToEndTest {
         assertEquals(2, summary.path("flow_moves").asInt(), summary.toString());
         assertEquals(2, summary.path("tbg_draws").asInt(), summary.toString());
         assertEquals(0, summary.path("tbg_dropped_chirality").asInt(), "GA has one stereocentre: no diastereomers " + summary);
-        Run both = bg("hybrid", "--model", model.toString(), "--tbg-model", model.toString(), "--system", ga.resolve("system.xml").toString(),
+        CliRun both = bg("hybrid", "--model", model.toString(), "--tbg-model", model.toString(), "--system", ga.resolve("system.xml").toString(),
                 "--pdb", ga.resolve("structure.pdb").toString(), "--steps", "20", "--out", dir.resolve("h2").toString());
         assertEquals(2, both.code(), both.err());
         assertTrue(both.err().contains("mutually exclusive"), both.err());
@@ -254,7 +246,7 @@ class TbgEndToEndTest {
 
     @Test
     void aPeptideOutsideTheVocabularyIsRefused() {
-        Run run = bg("tbg", "sample", "--model", model.toString(), "--sequence", "KW", "--n", "2", "--out", dir.resolve("kw").toString());
+        CliRun run = bg("tbg", "sample", "--model", model.toString(), "--sequence", "KW", "--n", "2", "--out", dir.resolve("kw").toString());
         assertEquals(2, run.code(), run.err());
         assertTrue(run.err().contains("outside the model's vocabulary"), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
