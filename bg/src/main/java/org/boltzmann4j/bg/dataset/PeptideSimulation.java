@@ -158,18 +158,21 @@ public record PeptideSimulation(String datasetDir, String sequence, DatasetSetti
         } else if (MolecularDynamics.checkpointUnreadable(out)) {
             // a power cut can lose a checkpoint the OS had not written: the stage cannot resume, and
             // runs anew from its seed (the same trajectory on the Reference platform)
-            Files.writeString(folder().resolve(TASK_LOG), "# " + Instant.now() + " " + host() + ": " + out.resolve(MolecularDynamics.CHECKPOINT)
-                    + " holds no intact record; this MD stage starts anew\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            note(out.resolve(MolecularDynamics.CHECKPOINT) + " holds no intact record; this MD stage starts anew");
         }
         return args;
+    }
+
+    /** Appends "# TIME HOST: WHAT" to task.log. */
+    private void note(String what) throws IOException {
+        Files.writeString(folder().resolve(TASK_LOG), "# " + Instant.now() + " " + host() + ": " + what + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** Runs {@code bg ARGS}, its output appended to task.log; a non-zero exit throws with the child's last line. */
     private void child(String nativeLibrary, List<String> args) throws IOException, InterruptedException {
         Path log = folder().resolve(TASK_LOG);
-        Files.writeString(log, "# " + Instant.now() + " " + host() + ": bg " + String.join(" ", args) + "\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        note("bg " + String.join(" ", args));
         ProcessBuilder builder = new ProcessBuilder(launcher.command(nativeLibrary, args)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putIfAbsent("OMP_WAIT_POLICY", "passive");
