@@ -15,7 +15,9 @@ import org.boltzmann4j.bg.training.Trainer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a Boltzmann generator by example, by energy, or both.",
@@ -28,7 +30,7 @@ import picocli.CommandLine.Option;
                         + "energy term ramped in over the middle third; fab is flow annealed importance sampling bootstrap (the mass-covering "
                         + "alpha = 2 divergence estimated by AIS from the flow towards p^2/q with HMC, and a replay buffer; no data). By example and mixed hold out 10 %% of the frames in blocks "
                         + "contiguous in time and report the step where the held-out NLL stopped improving (--patience N: stop there). Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
-                        + "(a checkpoint: --resume continues a killed run)."})
+                        + "(a checkpoint: --resume continues a killed run); --init MODEL starts from a trained model (fine-tuning, e.g. by energy after by example)."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
 
@@ -130,6 +132,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the training saved in --out.")
     boolean resume;
 
+    @Option(names = "--init", paramLabel = "MODEL",
+            description = "Start from the trained model in folder MODEL (the same molecule): its flow, normalisation and parameters, with a fresh "
+                    + "optimizer and this run's --by, --steps and schedule, e.g. by energy after by example on little data. The flow options "
+                    + "(--coordinates, --transformer, --couplings, --hidden, --bins) come from MODEL and may not be given with it.")
+    Path init;
+
+    @Spec CommandSpec spec;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model folder.")
     Path out;
 
@@ -161,6 +171,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new Main.UsageException(e.getMessage());
         }
         if (plan.needsData() && data == null) throw new Main.UsageException("--data is required with --by " + by);
+        if (init != null) {
+            if (resume) throw new Main.UsageException("--init and --resume exclude each other: --resume continues the run in --out");
+            for (String option : List.of("--coordinates", "--transformer", "--couplings", "--hidden", "--bins"))
+                if (spec.commandLine().getParseResult().hasMatchedOption(option))
+                    throw new Main.UsageException(option + " may not be given with --init: the flow comes from " + init);
+        }
         if (!resume && Files.exists(out.resolve(MolecularModel.PARAMETERS)))
             throw new Main.UsageException(out + " already holds a model; use --resume to continue its training or another --out");
         MolecularSystem molecular = systemOptions.molecular();
@@ -171,6 +187,14 @@ final class TrainCommand implements Callable<Integer> {
         if (resume) {
             model = MolecularModel.load(out);
             model.requireSameTopology(structure.topology(), source);
+        } else if (init != null) {
+            MolecularModel start = MolecularModel.load(init);
+            try {
+                start.requireSameTopology(structure.topology(), source);
+            } catch (IllegalArgumentException e) {
+                throw new Main.UsageException("--init " + init + ": " + e.getMessage());
+            }
+            model = start.initialFor(molecular.name(), molecular.systemXml(), temperatureK, init.toString());
         } else {
             try {
                 model = MolecularModel.create(molecular.name(), molecular.systemXml(), structure, source, architecture, frames, temperatureK);

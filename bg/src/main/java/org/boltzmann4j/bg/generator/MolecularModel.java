@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.boltzmann4j.bg.coordinates.ZMatrix;
 import org.boltzmann4j.bg.energy.Energy;
+import org.boltzmann4j.bg.flow.Parameter;
 import org.boltzmann4j.bg.flow.ParameterArchive;
 import org.boltzmann4j.bg.io.AtomicFile;
 import org.boltzmann4j.bg.io.Frames;
@@ -109,6 +111,26 @@ public final class MolecularModel {
                 ? MolecularFlow.fit(atoms, zMatrix, architecture, data)
                 : MolecularFlow.around(atoms, zMatrix, architecture, start);
         return new MolecularModel(name, systemXml, topology, start, zMatrix, architecture, normalization, temperatureK);
+    }
+
+    /**
+     * The starting point of another training run from this (trained) model, for fine-tuning: a new
+     * model of the same molecule (topology, structure, Z-matrix), with this model's flow
+     * (architecture, normalisation) and a copy of its parameters, for the system and temperature
+     * given (a system of another solvent or force field for the same atoms is allowed). Its
+     * training record starts as {@code {"initialized_from": {"model": from, "training": this
+     * model's record}}}, so model.json tells how the whole chain of runs was trained.
+     *
+     * @param from how the record names this model (its folder)
+     */
+    public MolecularModel initialFor(String name, String systemXml, double temperatureK, String from) {
+        MolecularModel next = new MolecularModel(name, systemXml, topology, structure, zMatrix, architecture, normalization, temperatureK);
+        Map<String, Parameter> mine = built.flow().namedParameters(), theirs = next.built.flow().namedParameters();
+        for (Map.Entry<String, Parameter> e : mine.entrySet()) theirs.get(e.getKey()).value().assign(e.getValue().value());
+        ObjectNode record = next.training.putObject("initialized_from");
+        record.put("model", from);
+        record.set("training", training.deepCopy());
+        return next;
     }
 
     /**
