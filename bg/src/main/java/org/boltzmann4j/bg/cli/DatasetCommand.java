@@ -257,8 +257,8 @@ final class DatasetCommand implements Runnable {
                     split = dataset.split(Integer.parseInt(test), Integer.parseInt(validation), seed);
                     how = "--test " + test + " --validation " + validation + " --seed " + seed;
                 } else {
-                    List<String> v = validation.equals("0") ? List.of() : Sequences.parse(validation);
-                    split = dataset.split(Sequences.parse(test), v);
+                    List<String> v = validation.equals("0") ? List.of() : Sequences.parse(validation, "--validation");
+                    split = dataset.split(Sequences.parse(test, "--test"), v);
                     how = "--test " + test + (v.isEmpty() ? "" : " --validation " + validation);
                 }
             } catch (IllegalArgumentException e) {

@@ -25,13 +25,23 @@ public final class Sequences {
 
     private Sequences() {}
 
+    /** {@link #parse(String, String)} of the option --sequences. */
+    public static List<String> parse(String spec) throws IOException {
+        return parse(spec, "--sequences");
+    }
+
     /**
      * A comma-separated list ({@code KS,AT}) or, when {@code spec} names an existing file, its
      * sequences (one per line or comma-separated; blank lines and {@code #} comments skipped).
-     * Errors name the option or the file and line, and the sequence.
+     * A spec with a path separator that names no file is refused as a missing file, not read as
+     * sequences. Errors name the option or the file and line, and the sequence.
+     *
+     * @param option the option's name, for messages
      */
-    public static List<String> parse(String spec) throws IOException {
+    public static List<String> parse(String spec, String option) throws IOException {
         Path file = Path.of(spec);
+        if (!spec.contains(",") && spec.contains(java.io.File.separator) && !Files.isRegularFile(file))
+            throw new IllegalArgumentException(option + " " + spec + ": no such file");
         if (!spec.contains(",") && Files.isRegularFile(file)) {
             List<String> out = new ArrayList<>();
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -54,10 +64,10 @@ public final class Sequences {
             try {
                 out.add(normalize(s.strip()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--sequences: " + e.getMessage());
+                throw new IllegalArgumentException(option + ": " + e.getMessage());
             }
         }
-        return checkDistinct(out, "--sequences");
+        return checkDistinct(out, option);
     }
 
     /** One sequence in canonical form (upper case); unknown residues and bad lengths are refused. */

@@ -47,6 +47,12 @@ class DatasetTest {
         Files.writeString(file, "# dipeptides\nKS\n\nAT  # second\nAZ\n");
         var line = assertThrows(IllegalArgumentException.class, () -> Sequences.parse(file.toString()));
         assertTrue(line.getMessage().startsWith(file + " line 5: unknown residue 'Z'"), line.getMessage());
+        // a missing file is named as one, under the option given, not read as a sequence of its letters
+        Path missing = tmp.resolve("no-such.txt");
+        var none = assertThrows(IllegalArgumentException.class, () -> Sequences.parse(missing.toString(), "--test"));
+        assertEquals("--test " + missing + ": no such file", none.getMessage());
+        var named = assertThrows(IllegalArgumentException.class, () -> Sequences.parse("KS,AX", "--test"));
+        assertTrue(named.getMessage().startsWith("--test: unknown residue 'X'"), named.getMessage());
     }
 
     @Test
