@@ -59,7 +59,9 @@ final class FieldCalls {
     INDArray copyOf(INDArray x0) {
         INDArray y = Batches.uninitialized(DataType.DOUBLE, rows, columns);
         if ((long) rows * columns > 0) {
-            Batches.doubles(y).put(0, Batches.doubles(Batches.contiguous(x0)), 0, rows * columns);
+            INDArray from = Batches.contiguous(x0);
+            Batches.doubles(y).put(0, Batches.doubles(from), 0, rows * columns);
+            java.lang.ref.Reference.reachabilityFence(from); // a buffer does not keep its array (a temporary copy here) allocated
         }
         return y;
     }
@@ -80,7 +82,9 @@ final class FieldCalls {
                         + (div == null ? "no value" : div.length() + " entries") + " for " + rows + " rows");
             }
             if (rows > 0) {
-                Batches.doubles(Batches.contiguous(div, DataType.DOUBLE)).get(0, divergence, 0, rows);
+                INDArray dense = Batches.contiguous(div, DataType.DOUBLE);
+                Batches.doubles(dense).get(0, divergence, 0, rows);
+                java.lang.ref.Reference.reachabilityFence(dense);
             }
         } else {
             v = field.velocity(x, t);

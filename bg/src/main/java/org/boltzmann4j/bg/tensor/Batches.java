@@ -68,13 +68,18 @@ public final class Batches {
         return contiguous(a);
     }
 
-    /** The entries of a dense float64 array, in place: writes go to the array. */
+    /**
+     * The entries of a dense float64 array, in place: writes go to the array. The buffer does not
+     * keep the array allocated (ND4J frees it once the array is collected): the caller keeps the
+     * array reachable while it uses the buffer (a local used afterwards, or
+     * {@link java.lang.ref.Reference#reachabilityFence}), or uses {@link Values}, which does.
+     */
     public static DoubleBuffer doubles(INDArray a) {
         requireDense(a, DataType.DOUBLE);
         return a.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
     }
 
-    /** The entries of a dense float32 array, in place: writes go to the array. */
+    /** The entries of a dense float32 array, in place: writes go to the array; kept allocated by the caller, as for {@link #doubles}. */
     public static FloatBuffer floats(INDArray a) {
         requireDense(a, DataType.FLOAT);
         return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();

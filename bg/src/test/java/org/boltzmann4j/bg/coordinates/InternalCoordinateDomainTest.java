@@ -68,6 +68,36 @@ class InternalCoordinateDomainTest {
         assertArrayEquals(u, domain.inverse(folded).output().dup().data().asDouble(), 1e-12);
     }
 
+    /**
+     * The slopes a forward pass keeps for backward must stay allocated however many collections
+     * run between the two (as the OpenMM evaluation of a training step lies between them): once,
+     * only a Values view held them, ND4J freed the array when it was collected, and backward read
+     * whatever the allocator put there next (here: arrays of NaN), a NaN gradient now and then.
+     */
+    @Test
+    void backwardIsExactAfterCollectionsBetweenThePasses() throws Exception {
+        int n = 16;
+        double[] u = random(n, 3);
+        var pass = domain.forwardPass(Nd4j.createFromArray(u).reshape('c', n, 9));
+        java.util.List<INDArray> filler = new java.util.ArrayList<>();
+        for (int round = 0; round < 20; round++) {
+            System.gc();
+            Thread.sleep(10);
+            for (int i = 0; i < 20; i++) filler.add(Nd4j.valueArrayOf(new long[] {n, 9}, Double.NaN));
+        }
+        // with dL/dlogDet = 0, dL/du = dL/dx * dx/du: the slope of each coordinate
+        INDArray grad = pass.backward(Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.DOUBLE, n, 9),
+                Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.DOUBLE, n));
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < 9; j++) {
+                double w = u[r * 9 + j], s = 1 / (1 + Math.exp(-w));
+                double slope = j < 4 ? Math.exp(w) : j < 7 ? Math.PI * s * (1 - s) : j == 7 ? 2 * Math.PI * s * (1 - s) : 1;
+                assertEquals(slope, grad.getDouble(r, j), 1e-12 * Math.max(1, slope), "row " + r + ", coordinate " + j);
+            }
+        }
+        assertFalse(filler.isEmpty());
+    }
+
     @Test
     void onlyTorsionsCanBeBounded() {
         var layout = new InternalCoordinateLayout(5, false);
