@@ -45,7 +45,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--preset", defaultValue = "standard", paramLabel = "quick|standard",
             description = "Flow size and training length (quick: 4 couplings of width 64, " + MolecularTraining.Plan.QUICK_STEPS
-                    + " steps; standard: 8 couplings of width 256, " + MolecularTraining.Plan.DEFAULT_STEPS + " steps; default: ${DEFAULT-VALUE}).")
+                    + " steps; standard: 8 couplings of width 256, " + MolecularTraining.Plan.DEFAULT_STEPS + " steps, by energy "
+                    + MolecularTraining.Plan.DEFAULT_ENERGY_STEPS + "; default: ${DEFAULT-VALUE}).")
     String preset;
 
     @Mixin FlowSizeOptions flowSize;
@@ -158,7 +159,7 @@ final class TrainCommand implements Callable<Integer> {
                 fab = fab.withGradientStepsPerAis(stepsPerAis);
             }
             architecture = flowSize.architecture(preset, coordinates, seed);
-            plan = (preset.equals("quick") ? MolecularTraining.Plan.quick() : MolecularTraining.Plan.defaults()).withBy(by).withBatchSize(batch)
+            plan = (preset.equals("quick") ? MolecularTraining.Plan.quick().withBy(by) : MolecularTraining.Plan.standard(by)).withBatchSize(batch)
                     .withLearningRate(learningRate).withSeed(seed).withEnergyWeight(energyWeight).withAnnealRungs(annealRungs)
                     .withHeldOutFraction(heldOutFraction).withPatience(patience).withWeightDecay(weightDecay);
             if (steps != null) plan = plan.withSteps(steps);
