@@ -188,6 +188,11 @@ final class TrainCommand implements Callable<Integer> {
         if (resume) {
             model = MolecularModel.load(out);
             model.requireSameTopology(structure.topology(), source);
+            // the run resumes with its own length (the trainer's checkpoint has it), whatever the defaults are now
+            int saved = org.boltzmann4j.bg.training.TrainingCheckpoint.read(out.resolve(MolecularModel.PARAMETERS)).config().steps();
+            if (steps != null && steps != saved)
+                throw new Main.UsageException("--steps " + steps + " differs from the run in " + out + " (" + saved + " steps): a resumed run keeps its length");
+            plan = plan.withSteps(saved);
         } else if (init != null) {
             MolecularModel start = MolecularModel.load(init);
             try {

@@ -2,6 +2,7 @@ package org.boltzmann4j.bg.cnf;
 
 import java.nio.DoubleBuffer;
 import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -204,7 +205,7 @@ public final class DormandPrince implements OdeSolver {
         /** Hairer's starting step, per row, the smallest over the batch (they share the step). */
         private double initialStep(double t0, double direction) {
             DoubleBuffer yb = Batches.doubles(y);
-            DoubleBuffer f0 = k[0].values();
+            Values f0 = k[0].values();
             int components = d + (div ? 1 : 0);
             double h0 = Double.POSITIVE_INFINITY;
             double[] d1 = new double[n];
@@ -229,7 +230,7 @@ public final class DormandPrince implements OdeSolver {
             }
             double[] dkProbe = new double[div ? n : 0];
             FieldCalls.Velocity f1v = calls.evaluate(stage, t0 + direction * h0, dkProbe);
-            DoubleBuffer f1 = f1v.values();
+            Values f1 = f1v.values();
             double h1 = Double.POSITIVE_INFINITY;
             for (int r = 0; r < n; r++) {
                 double s2 = 0;
@@ -256,7 +257,7 @@ public final class DormandPrince implements OdeSolver {
         double step(double t, double h) {
             DoubleBuffer yb = Batches.doubles(y);
             DoubleBuffer sb = Batches.doubles(stage);
-            DoubleBuffer[] kb = new DoubleBuffer[7];
+            Values[] kb = new Values[7];
             kb[0] = k[0].values();
             for (int s = 1; s < 6; s++) {
                 double[] a = A[s];
@@ -324,7 +325,7 @@ public final class DormandPrince implements OdeSolver {
         /** Names the first row whose error or first velocity was not finite, if any. */
         private String nonFiniteRow() {
             if (firstNonFinite < 0) {
-                DoubleBuffer f0 = k[0].values();
+                Values f0 = k[0].values();
                 for (int i = 0; i < size && firstNonFinite < 0; i++) {
                     if (!Double.isFinite(f0.get(i))) {
                         firstNonFinite = i / d;

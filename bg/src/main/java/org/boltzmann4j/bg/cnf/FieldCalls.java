@@ -1,6 +1,7 @@
 package org.boltzmann4j.bg.cnf;
 
-import java.nio.DoubleBuffer;
+import org.boltzmann4j.bg.tensor.Values;
+import org.nd4j.linalg.factory.Nd4j;
 import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -68,7 +69,8 @@ final class FieldCalls {
 
     /**
      * v(x, t), and the divergence written into {@code divergence} when the solver carries it. The
-     * result keeps the velocity array reachable as long as its buffer is used.
+     * result's view keeps the velocity array allocated as long as it is used (a solver holds only the
+     * view while it reads it).
      */
     Velocity evaluate(INDArray x, double t, double[] divergence) {
         evaluations++;
@@ -96,11 +98,11 @@ final class FieldCalls {
         // the solvers reuse their stage buffer: a field that hands back (a view of) its input would see its
         // velocity overwritten by the next stage, so such a result is copied once
         INDArray dense = v == x || v.data() == x.data() ? v.dup('c') : Batches.contiguous(v);
-        return new Velocity(dense, rows * columns == 0 ? DoubleBuffer.allocate(0) : Batches.doubles(dense));
+        return new Velocity(dense, Values.of(rows * columns == 0 ? Nd4j.create(DataType.DOUBLE, 1) : dense));
     }
 
     /** A velocity batch and the view of its memory. */
-    record Velocity(INDArray array, DoubleBuffer values) {}
+    record Velocity(INDArray array, Values values) {}
 
     /** A double in the shortest form that reads back ("1e-4", "0.001"), for describe(). */
     static String number(double v) {

@@ -2,6 +2,7 @@ package org.boltzmann4j.bg.cnf;
 
 import java.nio.DoubleBuffer;
 import org.boltzmann4j.bg.tensor.Batches;
+import org.boltzmann4j.bg.tensor.Values;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -52,7 +53,7 @@ public final class RungeKutta4 implements OdeSolver {
             double tMid = 0.5 * (t + tEnd);
             // k1: next = y + h/6 k1, stage = y + h/2 k1
             FieldCalls.Velocity k = calls.evaluate(y, t, div);
-            DoubleBuffer kb = k.values();
+            Values kb = k.values();
             for (int i = 0; i < size; i++) {
                 double yi = yb.get(i), ki = kb.get(i);
                 nb.put(i, yi + (h / 6) * ki);

@@ -33,15 +33,16 @@ public final class Sequences {
     /**
      * A comma-separated list ({@code KS,AT}) or, when {@code spec} names an existing file, its
      * sequences (one per line or comma-separated; blank lines and {@code #} comments skipped).
-     * A spec with a path separator that names no file is refused as a missing file, not read as
-     * sequences. Errors name the option or the file and line, and the sequence.
+     * A spec with a path separator or a dot that names no file is refused as a missing file (or a
+     * folder), not read as sequences. Errors name the option or the file and line, and the sequence.
      *
      * @param option the option's name, for messages
      */
     public static List<String> parse(String spec, String option) throws IOException {
         Path file = Path.of(spec);
-        if (!spec.contains(",") && spec.contains(java.io.File.separator) && !Files.isRegularFile(file))
-            throw new IllegalArgumentException(option + " " + spec + ": no such file");
+        // no sequence holds a path separator or a dot: such a spec names a file
+        if (!spec.contains(",") && (spec.contains(java.io.File.separator) || spec.contains(".")) && !Files.isRegularFile(file))
+            throw new IllegalArgumentException(option + " " + spec + (Files.isDirectory(file) ? ": a folder, not a file of sequences" : ": no such file"));
         if (!spec.contains(",") && Files.isRegularFile(file)) {
             List<String> out = new ArrayList<>();
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -74,5 +74,9 @@ final class Blas {
         } else {
             throw new IllegalArgumentException("Blas.gemm: DOUBLE or FLOAT, not " + type);
         }
+        // the pointers hold addresses only: keep the arrays allocated until BLAS has returned
+        java.lang.ref.Reference.reachabilityFence(a);
+        java.lang.ref.Reference.reachabilityFence(b);
+        java.lang.ref.Reference.reachabilityFence(c);
     }
 }

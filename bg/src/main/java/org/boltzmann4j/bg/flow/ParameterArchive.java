@@ -95,6 +95,7 @@ public final class ParameterArchive {
             case FLOAT -> {
                 float[] f = new float[(int) c.length()];
                 Batches.floats(c).get(0, f);
+                java.lang.ref.Reference.reachabilityFence(c);
                 yield NpyArray.ofFloats(f, shape);
             }
             default -> throw new IllegalArgumentException("cannot store a " + a.dataType() + " array in a parameter archive");

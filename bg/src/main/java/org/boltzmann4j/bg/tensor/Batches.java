@@ -137,6 +137,7 @@ public final class Batches {
                 return c.data().asDouble();
             }
         }
+        java.lang.ref.Reference.reachabilityFence(c); // the buffers above do not keep c (often a temporary) allocated
         return out;
     }
 
@@ -175,6 +176,7 @@ public final class Batches {
             }
             default -> throw new IllegalArgumentException("flows run in DOUBLE or FLOAT, not " + target.dataType());
         }
+        java.lang.ref.Reference.reachabilityFence(target);
     }
 
     /**

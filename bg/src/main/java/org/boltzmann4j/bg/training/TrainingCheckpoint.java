@@ -108,6 +108,7 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
                 throw new IllegalStateException("data fingerprints assume a little-endian machine");
             }
             crc.update(c.data().asNio());
+            java.lang.ref.Reference.reachabilityFence(c); // c may be a cast copy that only the buffer refers to
         }
         return String.format("%08x", crc.getValue());
     }

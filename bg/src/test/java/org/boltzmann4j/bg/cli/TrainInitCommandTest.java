@@ -65,6 +65,14 @@ class TrainInitCommandTest {
         double largest = 0;
         for (int i = 0; i < qa.length; i++) largest = Math.max(largest, Math.abs(qa[i] - qf[i]));
         assertTrue(largest > 1, "a fresh flow differs from the trained one by " + largest + " nats at most");
+
+        // --resume keeps the run's own length (the preset's default steps are not the run's 2)
+        r = bg("train", "--system", "aldp-vacuum", "--by", "example", "--data", data.toString(), "--resume", "--threads", "1", "--out", fresh.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, new ObjectMapper().readTree(fresh.resolve(MolecularModel.MANIFEST).toFile()).path("training").path("steps").asInt());
+        r = bg("train", "--system", "aldp-vacuum", "--by", "example", "--data", data.toString(), "--resume", "--steps", "5", "--out", fresh.toString());
+        assertEquals(2, r.code());
+        assertEquals("bg train: --steps 5 differs from the run in " + fresh + " (2 steps): a resumed run keeps its length", r.err().strip());
     }
 
     @Test
@@ -76,8 +84,9 @@ class TrainInitCommandTest {
         r = bg("train", "--system", "aldp-vacuum", "--init", first.toString(), "--by", "energy", "--resume", "--out", out.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--init and --resume exclude each other"), r.err());
-        r = bg("train", "--system", "double-well-3kT", "--init", first.toString(), "--by", "energy", "--coordinates", "cartesian", "--out", out.toString());
+        r = bg("train", "--system", "aldp-vacuum", "--init", first.toString(), "--by", "energy", "--coordinates", "cartesian", "--out", out.toString());
         assertEquals(2, r.code());
+        assertEquals("bg train: --coordinates may not be given with --init: the flow comes from " + first, r.err().strip());
         r = bg("train", "--system", "double-well-3kT", "--init", first.toString(), "--by", "energy", "--out", out.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("bg train: --init " + first + ": "), r.err());

@@ -51,6 +51,10 @@ class DatasetTest {
         Path missing = tmp.resolve("no-such.txt");
         var none = assertThrows(IllegalArgumentException.class, () -> Sequences.parse(missing.toString(), "--test"));
         assertEquals("--test " + missing + ": no such file", none.getMessage());
+        var here = assertThrows(IllegalArgumentException.class, () -> Sequences.parse("test.txt", "--test"));
+        assertEquals("--test test.txt: no such file", here.getMessage());
+        var folder = assertThrows(IllegalArgumentException.class, () -> Sequences.parse(tmp.toString(), "--test"));
+        assertEquals("--test " + tmp + ": a folder, not a file of sequences", folder.getMessage());
         var named = assertThrows(IllegalArgumentException.class, () -> Sequences.parse("KS,AX", "--test"));
         assertTrue(named.getMessage().startsWith("--test: unknown residue 'X'"), named.getMessage());
     }
