@@ -262,9 +262,16 @@ class BoltzmannGeneratorIT {
         JsonNode info = JSON.readTree(m.resolve("model.json").toFile()).path("training");
         assertEquals("energy", info.path("by").asText());
         assertTrue(info.path("energy_evaluations").asLong() >= 10 * 32, info.toString());
-        Cli.Run more = Cli.bg("train", "--system", "aldp-vacuum", "--by", "energy", "--preset", "quick", "--steps", "15", "--batch", "32",
+        // a resumed run keeps its own length: another --steps is refused (it used to exit 0, train
+        // nothing more, and record 15 steps), none resumes the 10-step run
+        Cli.Run longer = Cli.bg("train", "--system", "aldp-vacuum", "--by", "energy", "--preset", "quick", "--steps", "15", "--batch", "32",
+                "--out", m.toString(), "--resume");
+        assertEquals(2, longer.code(), longer.err());
+        assertTrue(longer.err().contains("--steps 15 differs from the run in " + m + " (10 steps)"), longer.err());
+        Cli.Run more = Cli.bg("train", "--system", "aldp-vacuum", "--by", "energy", "--preset", "quick", "--batch", "32",
                 "--out", m.toString(), "--resume");
         assertEquals(0, more.code(), more.err());
+        assertEquals(10, JSON.readTree(m.resolve("model.json").toFile()).path("training").path("steps").asInt());
         Cli.Run again = Cli.bg("train", "--system", "aldp-vacuum", "--by", "energy", "--steps", "15", "--out", m.toString());
         assertEquals(2, again.code());
         assertTrue(again.err().contains("already holds a model"), again.err());
