@@ -189,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
             model = MolecularModel.load(out);
             model.requireSameTopology(structure.topology(), source);
             // the run resumes with its own length (the trainer's checkpoint has it), whatever the defaults are now
-            int saved = org.boltzmann4j.bg.training.TrainingCheckpoint.read(out.resolve(MolecularModel.PARAMETERS)).config().steps();
+            int saved = org.boltzmann4j.bg.training.TrainingCheckpoint.readConfig(out.resolve(MolecularModel.PARAMETERS)).steps();
             if (steps != null && steps != saved)
                 throw new Main.UsageException("--steps " + steps + " differs from the run in " + out + " (" + saved + " steps): a resumed run keeps its length");
             plan = plan.withSteps(saved);

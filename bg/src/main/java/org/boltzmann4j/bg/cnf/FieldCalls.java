@@ -84,9 +84,7 @@ final class FieldCalls {
                         + (div == null ? "no value" : div.length() + " entries") + " for " + rows + " rows");
             }
             if (rows > 0) {
-                INDArray dense = Batches.contiguous(div, DataType.DOUBLE);
-                Batches.doubles(dense).get(0, divergence, 0, rows);
-                java.lang.ref.Reference.reachabilityFence(dense);
+                Values.of(Batches.contiguous(div, DataType.DOUBLE)).get(0, divergence, 0, rows);
             }
         } else {
             v = field.velocity(x, t);

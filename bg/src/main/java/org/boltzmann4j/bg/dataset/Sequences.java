@@ -40,10 +40,11 @@ public final class Sequences {
      */
     public static List<String> parse(String spec, String option) throws IOException {
         Path file = Path.of(spec);
+        boolean regular = !spec.contains(",") && Files.isRegularFile(file);
         // no sequence holds a path separator or a dot: such a spec names a file
-        if (!spec.contains(",") && (spec.contains(java.io.File.separator) || spec.contains(".")) && !Files.isRegularFile(file))
+        if (!regular && !spec.contains(",") && (spec.contains(java.io.File.separator) || spec.contains(".")))
             throw new IllegalArgumentException(option + " " + spec + (Files.isDirectory(file) ? ": a folder, not a file of sequences" : ": no such file"));
-        if (!spec.contains(",") && Files.isRegularFile(file)) {
+        if (regular) {
             List<String> out = new ArrayList<>();
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size(); i++) {

@@ -124,20 +124,11 @@ public final class Batches {
         if (length == 0) {
             return out;
         }
-        switch (c.dataType()) {
-            // bulk copies through the views: DataBuffer.asDouble() moves one element per call
-            case DOUBLE -> doubles(c).get(0, out, 0, length);
-            case FLOAT -> {
-                FloatBuffer f = floats(c);
-                for (int i = 0; i < length; i++) {
-                    out[i] = f.get(i);
-                }
-            }
-            default -> {
-                return c.data().asDouble();
-            }
+        if (c.dataType() != DataType.DOUBLE && c.dataType() != DataType.FLOAT) {
+            return c.data().asDouble();
         }
-        java.lang.ref.Reference.reachabilityFence(c); // the buffers above do not keep c (often a temporary) allocated
+        // a bulk copy through the view (which keeps c, often a temporary, allocated): DataBuffer.asDouble() moves one element per call
+        Values.of(c).get(0, out, 0, length);
         return out;
     }
 
@@ -166,17 +157,7 @@ public final class Batches {
         if (!dense(target) || data.length < length) {
             throw new IllegalArgumentException("cannot write " + data.length + " values into " + target.shapeInfoToString());
         }
-        switch (target.dataType()) {
-            case DOUBLE -> doubles(target).put(0, data, 0, length);
-            case FLOAT -> {
-                FloatBuffer f = floats(target);
-                for (int i = 0; i < length; i++) {
-                    f.put(i, (float) data[i]);
-                }
-            }
-            default -> throw new IllegalArgumentException("flows run in DOUBLE or FLOAT, not " + target.dataType());
-        }
-        java.lang.ref.Reference.reachabilityFence(target);
+        Values.of(target).put(0, data, 0, length); // DOUBLE or FLOAT, rounded to the type
     }
 
     /**

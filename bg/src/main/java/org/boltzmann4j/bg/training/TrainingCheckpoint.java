@@ -166,17 +166,7 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
      */
     public static TrainingCheckpoint read(Path file) throws IOException {
         try (ParameterArchive.Reader entries = ParameterArchive.Reader.open(file, "training checkpoint")) {
-            JsonNode manifest = entries.manifest();
-            String format = manifest.path("format").asText("");
-            if (!FORMAT.equals(format)) {
-                throw new MolecularFileException(file, "not a training checkpoint (format '" + format + "', expected '"
-                        + FORMAT + "')");
-            }
-            int version = manifest.path("version").asInt(-1);
-            if (version < 1 || version > VERSION) {
-                throw new MolecularFileException(file, "checkpoint format version " + version
-                        + " is not supported (this build reads versions 1 to " + VERSION + ")");
-            }
+            JsonNode manifest = manifest(entries, file);
             try {
                 TrainingConfig config = TrainingConfig.fromJson(manifest.path("config"));
                 Map<String, INDArray> parameters = entries.parameters();
@@ -211,5 +201,39 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
         } catch (ZipException e) {
             throw ParameterArchive.Reader.unreadable(file, "training checkpoint", e);
         }
+    }
+
+    /**
+     * The configuration of the run a checkpoint holds (its steps, schedule, seed), read from the
+     * manifest alone, without the parameters, optimizer state and buffers {@link #read} loads;
+     * problems are reported as by {@link #read}.
+     */
+    public static TrainingConfig readConfig(Path file) throws IOException {
+        try (ParameterArchive.Reader entries = ParameterArchive.Reader.open(file, "training checkpoint")) {
+            JsonNode manifest = manifest(entries, file);
+            try {
+                return TrainingConfig.fromJson(manifest.path("config"));
+            } catch (IllegalArgumentException e) {
+                throw new MolecularFileException(file, "bad checkpoint manifest: " + e.getMessage(), e);
+            }
+        } catch (ZipException e) {
+            throw ParameterArchive.Reader.unreadable(file, "training checkpoint", e);
+        }
+    }
+
+    /** The manifest of an open checkpoint, of this format and a version this build reads. */
+    private static JsonNode manifest(ParameterArchive.Reader entries, Path file) throws IOException {
+        JsonNode manifest = entries.manifest();
+        String format = manifest.path("format").asText("");
+        if (!FORMAT.equals(format)) {
+            throw new MolecularFileException(file, "not a training checkpoint (format '" + format + "', expected '"
+                    + FORMAT + "')");
+        }
+        int version = manifest.path("version").asInt(-1);
+        if (version < 1 || version > VERSION) {
+            throw new MolecularFileException(file, "checkpoint format version " + version
+                    + " is not supported (this build reads versions 1 to " + VERSION + ")");
+        }
+        return manifest;
     }
 }

@@ -66,6 +66,7 @@ class TrainerCheckpointTest {
         assertEquals(N, saved.step());
         assertEquals(N, saved.adamSteps());
         assertEquals(config(file, N), saved.config());
+        assertEquals(saved.config(), TrainingCheckpoint.readConfig(file)); // the manifest alone gives the same run settings
         assertArrayEquals(first.minibatches().heldOutRows(), saved.heldOutRows());
 
         // a freshly built model with other initial values: everything must come from the file
