@@ -39,7 +39,7 @@ class BoltzmannGeneratorIT {
 
     @Test
     void trainedModelFolderIsComplete() throws Exception {
-        assertEquals(List.of("model.json", "parameters.zip", "structure.pdb", "system.xml"), Cli.files(model));
+        assertEquals(List.of("checkpoint.a", "checkpoint.b", "model.json", "parameters.zip", "structure.pdb", "system.xml"), Cli.files(model));
         JsonNode m = JSON.readTree(model.resolve("model.json").toFile());
         assertEquals("boltzmann4j-model", m.path("format").asText());
         assertEquals(22, m.path("atoms").asInt());

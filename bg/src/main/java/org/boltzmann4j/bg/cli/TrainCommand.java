@@ -11,6 +11,7 @@ import org.boltzmann4j.bg.systems.MolecularSystem;
 import org.boltzmann4j.bg.sampling.AnnealedImportanceSampling;
 import org.boltzmann4j.bg.training.FabLoss;
 import org.boltzmann4j.bg.training.MolecularTraining;
+import org.boltzmann4j.bg.training.TrainingCheckpoint;
 import org.boltzmann4j.bg.training.Trainer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
@@ -29,8 +30,8 @@ import picocli.CommandLine.Spec;
                         + "plain reverse KL with --anneal-rungs 0, which is mode-seeking and can lose a state; mixed is by example with the "
                         + "energy term ramped in over the middle third; fab is flow annealed importance sampling bootstrap (the mass-covering "
                         + "alpha = 2 divergence estimated by AIS from the flow towards p^2/q with HMC, and a replay buffer; no data). By example and mixed hold out 10 %% of the frames in blocks "
-                        + "contiguous in time and report the step where the held-out NLL stopped improving (--patience N: stop there). Writes OUT/model.json, system.xml, structure.pdb and parameters.zip "
-                        + "(a checkpoint: --resume continues a killed run); --init MODEL starts from a trained model (fine-tuning, e.g. by energy after by example)."})
+                        + "contiguous in time and report the step where the held-out NLL stopped improving (--patience N: stop there). Writes OUT/model.json, system.xml, structure.pdb, parameters.zip "
+                        + "and the training checkpoint checkpoint.a/.b (--resume continues a killed run from it); --init MODEL starts from a trained model (fine-tuning, e.g. by energy after by example)."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin SystemOptions systemOptions;
 
@@ -178,7 +179,7 @@ final class TrainCommand implements Callable<Integer> {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option))
                     throw new Main.UsageException(option + " may not be given with --init: the flow comes from " + init);
         }
-        if (!resume && Files.exists(out.resolve(MolecularModel.PARAMETERS)))
+        if (!resume && (Files.exists(out.resolve(MolecularModel.PARAMETERS)) || TrainingCheckpoint.exists(out.resolve(MolecularModel.CHECKPOINT))))
             throw new Main.UsageException(out + " already holds a model; use --resume to continue its training or another --out");
         MolecularSystem molecular = systemOptions.molecular();
         Pdb.Structure structure = systemOptions.structure();
@@ -189,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
             model = MolecularModel.load(out);
             model.requireSameTopology(structure.topology(), source);
             // the run resumes with its own length (the trainer's checkpoint has it), whatever the defaults are now
-            int saved = org.boltzmann4j.bg.training.TrainingCheckpoint.readConfig(out.resolve(MolecularModel.PARAMETERS)).steps();
+            int saved = TrainingCheckpoint.readConfig(out.resolve(MolecularModel.CHECKPOINT)).steps();
             if (steps != null && steps != saved)
                 throw new Main.UsageException("--steps " + steps + " differs from the run in " + out + " (" + saved + " steps): a resumed run keeps its length");
             plan = plan.withSteps(saved);

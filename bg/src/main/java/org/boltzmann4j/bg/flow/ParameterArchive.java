@@ -35,8 +35,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * endian, in the parameter's own dtype, so values round-trip bit for bit). Python reads it with
  * {@code zipfile} and {@code numpy.load}.
  *
- * <p>A training checkpoint is such an archive with more entries (optimizer state, data split) and
- * more manifest keys; whoever only needs a model's parameters (a generator loading a trained
+ * <p>A model folder's {@code parameters.zip} is such an archive ({@link #write}); a training
+ * checkpoint's body is one too, with more entries (optimizer state, data split), kept in the
+ * checkpoint container of every run ({@link org.boltzmann4j.bg.io.RunCheckpoint}) and read back
+ * with {@link Reader#of}. Whoever only needs a model's parameters (a generator loading a trained
  * model) reads them here, without knowing how it was trained.
  */
 public final class ParameterArchive {
@@ -84,6 +86,30 @@ public final class ParameterArchive {
         zip.putNextEntry(entry);
         zip.write(bytes);
         zip.closeEntry();
+    }
+
+    /**
+     * Writes a parameter file atomically: {@code manifest} (the caller's format, version and
+     * whatever else it records) with the parameter list added, and one entry per parameter.
+     */
+    public static void write(Path file, ObjectNode manifest, Map<String, INDArray> parameters) throws IOException {
+        org.boltzmann4j.bg.io.AtomicFile.writeBytes(file, archive(manifest, parameters, Map.of()));
+    }
+
+    /**
+     * An archive in memory: {@code manifest} with the parameter list added, the parameters, then
+     * the further entries (name to bytes) in their order.
+     */
+    public static byte[] archive(ObjectNode manifest, Map<String, INDArray> parameters, Map<String, byte[]> further) throws IOException {
+        ObjectNode m = manifest.deepCopy();
+        describe(m, parameters);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            putStored(zip, MANIFEST, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+            for (Map.Entry<String, INDArray> e : parameters.entrySet()) putStored(zip, entry(e.getKey()), npy(e.getValue()));
+            for (Map.Entry<String, byte[]> e : further.entrySet()) putStored(zip, e.getKey(), e.getValue());
+        }
+        return bytes.toByteArray();
     }
 
     /** A float64 or float32 array as .npy bytes. */
@@ -141,46 +167,82 @@ public final class ParameterArchive {
         }
     }
 
-    /** An open archive whose entries are read with their CRC-32 checked. */
+    /**
+     * An archive read whole, from a file or from memory, every entry's size and CRC-32 checked as
+     * it is read, so that a corrupt byte is an error naming the file and the entry.
+     */
     public static final class Reader implements AutoCloseable {
-        private final ZipFile zip;
+        private final Map<String, byte[]> entries;
         private final Path file;
         private final String kind;
         private final JsonNode manifest;
 
-        private Reader(ZipFile zip, Path file, String kind, JsonNode manifest) {
-            this.zip = zip;
+        private Reader(Map<String, byte[]> entries, Path file, String kind) throws IOException {
+            this.entries = entries;
             this.file = file;
             this.kind = kind;
-            this.manifest = manifest;
+            try {
+                this.manifest = JSON.readTree(bytes(MANIFEST));
+            } catch (JsonProcessingException e) {
+                throw new MolecularFileException(file, MANIFEST + " is not valid JSON (" + e.getOriginalMessage() + ")");
+            }
         }
 
         /**
-         * @param kind what the file is meant to be, for messages ("training checkpoint")
+         * @param kind what the file is meant to be, for messages ("parameter archive")
          */
         public static Reader open(Path file, String kind) throws IOException {
             if (!Files.exists(file)) {
                 throw new MolecularFileException(file, "no such file");
             }
-            ZipFile zip;
-            try {
-                zip = new ZipFile(file.toFile());
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            try (ZipFile zip = new ZipFile(file.toFile())) {
+                for (var it = zip.entries(); it.hasMoreElements(); ) {
+                    ZipEntry entry = it.nextElement();
+                    byte[] bytes;
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        bytes = in.readAllBytes();
+                    } catch (ZipException | java.io.EOFException e) {
+                        throw new MolecularFileException(file, "entry " + entry.getName() + " is corrupt (" + e.getMessage() + ")", e);
+                    }
+                    entries.put(entry.getName(), checked(file, entry, bytes));
+                }
             } catch (ZipException e) {
                 throw unreadable(file, kind, e);
             }
-            try {
-                Reader r = new Reader(zip, file, kind, null);
-                JsonNode manifest;
-                try {
-                    manifest = JSON.readTree(r.bytes(MANIFEST));
-                } catch (JsonProcessingException e) {
-                    throw new MolecularFileException(file, MANIFEST + " is not valid JSON (" + e.getOriginalMessage() + ")");
+            return new Reader(entries, file, kind);
+        }
+
+        /**
+         * An archive held in memory (a checkpoint's body); {@code file} is where it was read from,
+         * for messages.
+         */
+        public static Reader of(byte[] archive, Path file, String kind) throws IOException {
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new ByteArrayInputStream(archive))) {
+                for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                    byte[] bytes;
+                    try {
+                        bytes = zip.readAllBytes();
+                    } catch (ZipException | java.io.EOFException e) {
+                        throw new MolecularFileException(file, "entry " + entry.getName() + " is corrupt (" + e.getMessage() + ")", e);
+                    }
+                    entries.put(entry.getName(), checked(file, entry, bytes));
                 }
-                return new Reader(zip, file, kind, manifest);
-            } catch (IOException | RuntimeException e) {
-                zip.close();
-                throw e;
+            } catch (ZipException | java.io.EOFException e) {
+                throw unreadable(file, kind, e instanceof ZipException z ? z : new ZipException(e.getMessage()));
             }
+            if (entries.isEmpty()) throw unreadable(file, kind, new ZipException("no entries"));
+            return new Reader(entries, file, kind);
+        }
+
+        private static byte[] checked(Path file, ZipEntry entry, byte[] bytes) throws MolecularFileException {
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            if ((entry.getSize() >= 0 && bytes.length != entry.getSize()) || (entry.getCrc() >= 0 && crc.getValue() != entry.getCrc())) {
+                throw new MolecularFileException(file, "entry " + entry.getName() + " is corrupt (CRC-32 or size mismatch)");
+            }
+            return bytes;
         }
 
         /** The error for a file that is no zip archive, or a truncated or corrupt one. */
@@ -198,20 +260,9 @@ public final class ParameterArchive {
         }
 
         public byte[] bytes(String name) throws IOException {
-            ZipEntry entry = zip.getEntry(name);
-            if (entry == null) {
+            byte[] bytes = entries.get(name);
+            if (bytes == null) {
                 throw new MolecularFileException(file, kind + " has no entry " + name);
-            }
-            byte[] bytes;
-            try (InputStream in = zip.getInputStream(entry)) {
-                bytes = in.readAllBytes();
-            } catch (ZipException | java.io.EOFException e) {
-                throw new MolecularFileException(file, "entry " + name + " is corrupt (" + e.getMessage() + ")", e);
-            }
-            CRC32 crc = new CRC32();
-            crc.update(bytes);
-            if (bytes.length != entry.getSize() || crc.getValue() != entry.getCrc()) {
-                throw new MolecularFileException(file, "entry " + name + " is corrupt (CRC-32 or size mismatch)");
             }
             return bytes;
         }
@@ -258,8 +309,8 @@ public final class ParameterArchive {
         }
 
         @Override
-        public void close() throws IOException {
-            zip.close();
+        public void close() {
+            // read whole when opened: nothing is held open
         }
     }
 }

@@ -32,8 +32,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       the flow architecture, its fixed normalisation, the Z-matrix, and how it was trained;
  *   <li>{@code system.xml}: the OpenMM System the model targets;
  *   <li>{@code structure.pdb}: topology (atoms, bonds) and the reference structure;
- *   <li>{@code parameters.zip}: the training checkpoint (trained parameters, optimizer state,
- *       data split), from which the model loads and training resumes.
+ *   <li>{@code parameters.zip}: the trained parameters (a {@link ParameterArchive}), which the
+ *       model loads;
+ *   <li>{@code checkpoint.a}, {@code checkpoint.b}: the training checkpoint (parameters, optimizer
+ *       state, data split; {@code training.TrainingCheckpoint} in the library's run-checkpoint
+ *       container), from which training resumes; not needed to sample.
  * </ul>
  *
  * Loading rebuilds the identical flow from model.json and copies the parameters in by name.
@@ -49,6 +52,11 @@ public final class MolecularModel {
     public static final String SYSTEM = "system.xml";
     public static final String STRUCTURE = "structure.pdb";
     public static final String PARAMETERS = "parameters.zip";
+    /** The parameter file's format name (its manifest also records the step it was written at). */
+    public static final String PARAMETERS_FORMAT = "boltzmann4j-model-parameters";
+    public static final int PARAMETERS_VERSION = 1;
+    /** The training checkpoint's name in a model folder (slots checkpoint.a and checkpoint.b). */
+    public static final String CHECKPOINT = "checkpoint";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final String name;
@@ -362,11 +370,12 @@ public final class MolecularModel {
     }
 
     /**
-     * Copies the parameters saved in a parameter archive (the training checkpoint is one) into the
+     * Copies the parameters saved in a parameter archive (a model folder's parameters.zip, or one
+     * written by an earlier version, whose parameters.zip was its training checkpoint) into the
      * flow, by name and shape.
      */
-    public void loadParameters(Path checkpoint) throws IOException {
-        ParameterArchive.load(checkpoint, built.flow().namedParameters());
+    public void loadParameters(Path file) throws IOException {
+        ParameterArchive.load(file, built.flow().namedParameters());
     }
 
     /**

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipOutputStream;
 import org.boltzmann4j.bg.cnf.ContinuousFlow;
 import org.boltzmann4j.bg.cnf.Egnn;
 import org.boltzmann4j.bg.cnf.MeanFreeNormal;
@@ -143,15 +142,7 @@ public final class TbgModel {
         Files.createDirectories(dir);
         ObjectNode archiveManifest = JSON.createObjectNode().put("format", FORMAT + "-parameters").put("version", VERSION)
                 .put("weights", "exponential moving average, decay " + manifest.settings().emaDecay()).put("steps", manifest.steps());
-        ParameterArchive.describe(archiveManifest, weights);
-        byte[] manifestBytes = JSON.writeValueAsBytes(archiveManifest);
-        AtomicFile.write(dir.resolve(PARAMETERS), out -> {
-            ZipOutputStream zip = new ZipOutputStream(out);
-            ParameterArchive.putStored(zip, ParameterArchive.MANIFEST, manifestBytes);
-            for (Map.Entry<String, INDArray> e : weights.entrySet())
-                ParameterArchive.putStored(zip, ParameterArchive.entry(e.getKey()), ParameterArchive.npy(e.getValue()));
-            zip.finish();
-        });
+        ParameterArchive.write(dir.resolve(PARAMETERS), archiveManifest, weights);
         if (molecule != null) {
             org.boltzmann4j.bg.io.Pdb.write(dir.resolve(STRUCTURE), molecule.topology(), org.boltzmann4j.bg.io.Frames.single(molecule.reference()));
             AtomicFile.writeString(dir.resolve(SYSTEM), molecule.systemXml());

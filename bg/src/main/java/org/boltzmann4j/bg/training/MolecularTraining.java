@@ -23,8 +23,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link Annealing}), mixed (by example throughout, the energy term ramped in over the middle third of
  * the run, as in Noé et al. 2019), or by FAB (the alpha = 2 divergence with AIS and a replay buffer,
  * {@link FabLoss}; no data).
- * Parameters and optimizer state go to {@code out/parameters.zip} every {@link Plan#checkpointInterval()}
- * steps, from which a killed run resumes bit-identically; model.json records how it was trained,
+ * Every {@link Plan#checkpointInterval()} steps the parameters go to {@code out/parameters.zip} and then
+ * the whole training state to the checkpoint {@code out/checkpoint.a|b} ({@link TrainingCheckpoint}),
+ * from which a killed run resumes bit-identically; model.json records how it was trained,
  * including the number of OpenMM energy evaluations spent.
  */
 public final class MolecularTraining {
@@ -307,11 +308,11 @@ public final class MolecularTraining {
 
     /**
      * Trains the model and saves it into {@code out} (model.json, system.xml, structure.pdb,
-     * parameters.zip).
+     * parameters.zip, and the training checkpoint checkpoint.a|b).
      *
      * @param data MD frames (nm), a float64 (frames, 3 atoms) matrix ({@link #dataMatrix}), for
      *     training by example, held (not copied) while training; null for training by energy only
-     * @param resume continue from out/parameters.zip instead of starting anew
+     * @param resume continue from the checkpoint in out instead of starting anew
      */
     public static Result train(MolecularModel model, INDArray data, Plan plan, String platform, int threads, Path out, boolean resume,
             Trainer.Listener listener) throws IOException {
@@ -339,7 +340,7 @@ public final class MolecularTraining {
             throw new IllegalArgumentException("the data have " + (data.rank() == 2 ? data.columns() / 3.0 : "not 2-d,") + " atoms, the system " + model.atoms());
         Files.createDirectories(out);
         model.save(out);
-        Path checkpoint = out.resolve(MolecularModel.PARAMETERS);
+        Path checkpoint = out.resolve(MolecularModel.CHECKPOINT);
         long start = System.nanoTime();
         try (OpenMMEnergy openmm = new OpenMMEnergy(model.systemXml(), platform, Map.of(), threads)) {
             CountingEnergy counted = new CountingEnergy(openmm);
@@ -351,6 +352,8 @@ public final class MolecularTraining {
                             new FabLoss(generator, model.built().circular(), fab, plan.batchSize(), plan.seed()))
                     : new Trainer(generator, x, plan.config(checkpoint, model.temperatureK()));
             if (listener != null) trainer.addListener(listener);
+            trainer.addCheckpointHook(t -> t.writeParameters(out.resolve(MolecularModel.PARAMETERS), MolecularModel.PARAMETERS_FORMAT,
+                    MolecularModel.PARAMETERS_VERSION));
             long before = resume ? model.training().path("energy_evaluations").asLong(0) : 0;
             if (fabListener != null && trainer.loss() instanceof FabLoss f)
                 trainer.addListener(p -> fabListener.report(p, f.status(), before + counted.evaluations()));

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.boltzmann4j.bg.energy.RegularizedEnergy;
 import org.boltzmann4j.bg.flow.Parameter;
+import org.boltzmann4j.bg.flow.ParameterArchive;
 import org.boltzmann4j.bg.generator.BoltzmannGenerator;
 import org.boltzmann4j.bg.io.MolecularFileException;
 import org.boltzmann4j.bg.random.RandomStreams;
@@ -43,6 +44,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * above its cutoff, so a flow whose samples all lie above it would score a high ESS against it.
  */
 public final class Trainer {
+
+    /**
+     * Runs before each checkpoint record is written, with the state it will hold (a model folder
+     * writes its parameter file here, so that the checkpoint never runs ahead of the weights a
+     * user samples with).
+     */
+    @FunctionalInterface
+    public interface CheckpointHook {
+        void beforeCheckpoint(Trainer trainer) throws IOException;
+    }
 
     /** Receives a report at every evaluation. */
     @FunctionalInterface
@@ -78,6 +89,9 @@ public final class Trainer {
     private final Adam adam;
     private final List<Parameter> parameters;
     private final List<Listener> listeners = new ArrayList<>();
+    private final List<CheckpointHook> checkpointHooks = new ArrayList<>();
+    /** Whether the next checkpoint replaces an earlier run's records (a new run) or follows this run's own. */
+    private boolean freshCheckpoint = true;
     private long step;
     private double lossSum;
     private long lossCount;
@@ -201,6 +215,7 @@ public final class Trainer {
         }
         t.step = saved.step();
         t.lastReportStep = t.step;
+        t.freshCheckpoint = false;
         if (saved.best() != null) {
             t.bestStep = saved.best().step();
             t.bestNll = saved.best().heldOutNll();
@@ -217,6 +232,11 @@ public final class Trainer {
 
     public Trainer addListener(Listener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    public Trainer addCheckpointHook(CheckpointHook hook) {
+        checkpointHooks.add(Objects.requireNonNull(hook, "hook"));
         return this;
     }
 
@@ -369,17 +389,39 @@ public final class Trainer {
         return raw.sample(config.essSamples(), RandomStreams.of(config.seed(), RandomStreams.EVALUATION, 0)).normalizedEss();
     }
 
-    /** Writes the current state (after {@link #step()} steps) to {@code file}, atomically. */
-    public void writeCheckpoint(Path file) throws IOException {
-        Map<String, INDArray> values = new LinkedHashMap<>();
-        for (Map.Entry<String, Parameter> e : adam.parameters().entrySet()) {
-            values.put(e.getKey(), e.getValue().value());
-        }
+    /**
+     * Writes the current state (after {@link #step()} steps) as the newest record of the checkpoint
+     * at {@code checkpoint} ({@link TrainingCheckpoint}), after the checkpoint hooks; the first
+     * checkpoint of a new run replaces an earlier run's records there, and the last one of a run
+     * is forced to the disk.
+     */
+    public void writeCheckpoint(Path checkpoint) throws IOException {
+        for (CheckpointHook hook : checkpointHooks) hook.beforeCheckpoint(this);
+        Map<String, INDArray> values = parameterValues();
         new TrainingCheckpoint(step, config, values, adam.stepCount(), adam.firstMoments(), adam.secondMoments(),
                 minibatches == null ? 0 : (int) minibatches.data().size(0), dataFingerprint,
                 minibatches == null ? new int[0] : minibatches.trainingRows(),
                 minibatches == null ? new int[0] : minibatches.heldOutRows(),
                 bestStep < 0 ? null : new TrainingCheckpoint.Best(bestStep, bestNll, bestParameters == null ? Map.of() : bestParameters),
-                loss instanceof FabLoss fab ? fab.stateJson() : null, loss instanceof FabLoss fab ? fab.state() : Map.of()).write(file);
+                loss instanceof FabLoss fab ? fab.stateJson() : null, loss instanceof FabLoss fab ? fab.state() : Map.of())
+                .write(checkpoint, freshCheckpoint, step == config.steps() || stopped);
+        freshCheckpoint = false;
+    }
+
+    /**
+     * Writes the flow's current parameters as a parameter file ({@link ParameterArchive}), atomically;
+     * its manifest names {@code format} and the step.
+     */
+    public void writeParameters(Path file, String format, int version) throws IOException {
+        ParameterArchive.write(file, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("format", format).put("version", version).put("step", step), parameterValues());
+    }
+
+    private Map<String, INDArray> parameterValues() {
+        Map<String, INDArray> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : adam.parameters().entrySet()) {
+            values.put(e.getKey(), e.getValue().value());
+        }
+        return values;
     }
 }

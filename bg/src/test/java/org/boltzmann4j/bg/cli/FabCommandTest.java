@@ -32,9 +32,19 @@ class FabCommandTest {
         assertEquals(2, training.path("fab").path("ais_intermediate_distributions").asInt());
         // 2 AIS batches to fill the buffer at step 0, one more at step 2; each 16 (1 + 2 x 2) evaluations, plus the ESS samples
         assertTrue(training.path("energy_evaluations").asLong() >= 3 * 16 * 5, training.toString());
-        TrainingCheckpoint saved = TrainingCheckpoint.read(model.resolve("parameters.zip"));
+        TrainingCheckpoint saved = TrainingCheckpoint.read(model.resolve("checkpoint"));
         assertEquals("fab", saved.lossState().path("kind").asText());
         assertEquals(48, saved.lossArrays().get("buffer_log_w").length());
+        // the model's parameter file holds the checkpoint's parameters, bit for bit, and nothing of the training state
+        var published = org.boltzmann4j.bg.flow.ParameterArchive.read(model.resolve("parameters.zip"));
+        assertEquals(saved.parameters().keySet(), published.keySet());
+        for (var e : saved.parameters().entrySet())
+            org.junit.jupiter.api.Assertions.assertArrayEquals(org.boltzmann4j.bg.tensor.Batches.toDoubles(e.getValue()),
+                    org.boltzmann4j.bg.tensor.Batches.toDoubles(published.get(e.getKey())), 0.0, e.getKey());
+        try (var zip = new java.util.zip.ZipFile(model.resolve("parameters.zip").toFile())) {
+            assertTrue(zip.stream().noneMatch(en -> en.getName().startsWith("adam/") || en.getName().startsWith("loss/")),
+                    "parameters.zip holds no optimizer or loss state");
+        }
 
         Path samples = dir.resolve("samples");
         CliRun sample = bg("sample", "--model", model.toString(), "--n", "20", "--ais", "2", "--hmc-steps", "2", "--threads", "1", "--out",

@@ -71,7 +71,7 @@ class AnnealingTest {
                 .withEvaluationInterval(4).withEssSamples(16).withSeed(5), 1e-2);
         BoltzmannGenerator straight = annealModel(5);
         new Trainer(straight, null, config).run();
-        java.nio.file.Path file = dir.resolve("c.zip");
+        java.nio.file.Path file = dir.resolve("c");
         Trainer first = new Trainer(annealModel(5), null, config.withCheckpoint(file, 0));
         first.runUntil(8); // in the first rung (steps 6 to 8)
         first.writeCheckpoint(file);

@@ -44,7 +44,7 @@ class EarlyStoppingTest {
         INDArray data = Nd4j.createFromArray(rows);
         BoltzmannGenerator bg = new BoltzmannGenerator(Distribution.standardNormal(2), TestFlows.splines2d(2, 16, 5.0, 3),
                 DoubleWell2D.noe2019(), 1.0);
-        Path checkpoint = dir.resolve("run.zip");
+        Path checkpoint = dir.resolve("run");
         TrainingConfig config = TrainingConfig.defaults().withSteps(2000).withBatchSize(batch).withLearningRate(1e-3).withSeed(seed)
                 .withHeldOutFraction(0.1).withEvaluationInterval(5).withPatience(3).withCheckpoint(checkpoint, 0);
         List<long[]> steps = new ArrayList<>();

@@ -264,7 +264,7 @@ class FabLossTest {
         FabLoss straightLoss = new FabLoss(straight, null, settings, 32, 4);
         new Trainer(straight, null, doubleWellConfig(steps).withBatchSize(32), straightLoss).run();
 
-        Path file = dir.resolve("fab/checkpoint.zip");
+        Path file = dir.resolve("fab/checkpoint");
         BoltzmannGenerator first = doubleWell(5);
         new Trainer(first, null, doubleWellConfig(steps).withBatchSize(32).withCheckpoint(file, 5), new FabLoss(first, null, settings, 32, 4))
                 .runUntil(7);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,13 +14,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.ZipFile;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.boltzmann4j.bg.energy.DoubleWell2D;
 import org.boltzmann4j.bg.energy.RegularizedEnergy;
 import org.boltzmann4j.bg.flow.Distribution;
 import org.boltzmann4j.bg.flow.Flow;
 import org.boltzmann4j.bg.generator.BoltzmannGenerator;
 import org.boltzmann4j.bg.io.MolecularFileException;
+import org.boltzmann4j.bg.io.RunCheckpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -58,10 +61,10 @@ class TrainerCheckpointTest {
         new Trainer(straight, DATA, config(null, 0)).addListener(reports::add).run();
         assertEquals(List.of(4L, 8L, 12L), reports.stream().map(Trainer.Progress::step).toList());
 
-        Path file = dir.resolve("run/checkpoint.zip");
+        Path file = dir.resolve("run/checkpoint");
         Trainer first = new Trainer(model(5), DATA, config(file, N));
         first.runUntil(N);
-        assertTrue(Files.exists(file));
+        assertTrue(TrainingCheckpoint.exists(file));
         TrainingCheckpoint saved = TrainingCheckpoint.read(file);
         assertEquals(N, saved.step());
         assertEquals(N, saved.adamSteps());
@@ -82,28 +85,31 @@ class TrainerCheckpointTest {
     }
 
     @Test
-    void theFileIsAZipOfNpyArraysWithAVersionedManifest() throws IOException {
-        Path file = dir.resolve("c.zip");
+    void theCheckpointIsARunCheckpointRecordWhoseBodyIsAZipOfNpyArrays() throws IOException {
+        Path file = dir.resolve("c");
         Trainer t = new Trainer(model(5), DATA, config(null, 0));
         t.runUntil(2);
         t.writeCheckpoint(file);
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            String manifest = new String(zip.getInputStream(zip.getEntry("manifest.json")).readAllBytes(),
-                    StandardCharsets.UTF_8);
-            assertTrue(manifest.contains("\"format\" : \"boltzmann4j-training-checkpoint\""), manifest);
-            assertTrue(manifest.contains("\"version\" : 1"), manifest);
-            assertTrue(zip.getEntry("parameters/0.conditioner.layer0.weight.npy") != null);
-            assertTrue(zip.getEntry("adam/m/1.conditioner.layer2.bias.npy") != null);
-            assertTrue(zip.getEntry("split/held-out-rows.npy") != null);
+        RunCheckpoint.Saved saved = RunCheckpoint.read(dir, "c", "boltzmann4j-training-checkpoint", 2);
+        assertEquals(2, saved.header().path("step").asLong());
+        assertEquals(2, saved.header().path("adam").path("steps").asLong());
+        assertEquals(600, saved.header().path("data").path("rows").asInt());
+        List<String> entries = new ArrayList<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(saved.body()))) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) entries.add(e.getName());
         }
-        // no temporary files left next to it
+        assertTrue(entries.contains("manifest.json"), entries.toString());
+        assertTrue(entries.contains("parameters/0.conditioner.layer0.weight.npy"), entries.toString());
+        assertTrue(entries.contains("adam/m/1.conditioner.layer2.bias.npy"), entries.toString());
+        assertTrue(entries.contains("split/held-out-rows.npy"), entries.toString());
+        // the two slots and nothing else (no temporary files)
         try (var files = Files.list(dir)) {
-            assertEquals(List.of(file), files.toList());
+            assertEquals(List.of("c.a", "c.b"), files.map(f -> f.getFileName().toString()).sorted().toList());
         }
     }
 
     private Path written() throws IOException {
-        Path file = dir.resolve("good.zip");
+        Path file = dir.resolve("good");
         Trainer t = new Trainer(model(5), DATA, config(null, 0));
         t.runUntil(2);
         t.writeCheckpoint(file);
@@ -116,39 +122,64 @@ class TrainerCheckpointTest {
     }
 
     @Test
+    void aTornNewestRecordResumesFromThePreviousOne() throws IOException {
+        Path file = dir.resolve("two");
+        Trainer t = new Trainer(model(5), DATA, config(null, 0));
+        t.runUntil(2);
+        t.writeCheckpoint(file); // slot a: step 2
+        t.runUntil(4);
+        t.writeCheckpoint(file); // slot b: step 4
+        assertEquals(4, TrainingCheckpoint.read(file).step());
+        // a write killed halfway through the newest slot
+        Path newest = dir.resolve("two.b");
+        byte[] bytes = Files.readAllBytes(newest);
+        Files.write(newest, Arrays.copyOf(bytes, bytes.length / 2));
+        assertEquals(2, TrainingCheckpoint.read(file).step());
+        assertEquals(2, Trainer.resume(file, model(99), DATA).step());
+    }
+
+    @Test
     void aTruncatedCheckpointIsAClearError() throws IOException {
-        byte[] bytes = Files.readAllBytes(written());
-        Path cut = dir.resolve("cut.zip");
-        Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+        Path good = written();
+        Path slot = dir.resolve("good.a");
+        byte[] bytes = Files.readAllBytes(slot);
+        Files.write(slot, Arrays.copyOf(bytes, bytes.length / 2));
         MolecularFileException e = assertThrows(MolecularFileException.class,
-                () -> Trainer.resume(cut, model(5), DATA));
-        assertNamesFile(cut, e, "truncated");
+                () -> Trainer.resume(good, model(5), DATA));
+        assertNamesFile(good, e, "no intact checkpoint record");
     }
 
     @Test
     void aCorruptedByteIsAClearError() throws IOException {
-        byte[] bytes = Files.readAllBytes(written());
+        Path good = written();
+        Path slot = dir.resolve("good.a");
+        byte[] bytes = Files.readAllBytes(slot);
         // a byte inside the values of the first parameter array (past its 128-byte .npy header)
         byte[] name = "parameters/0.conditioner.layer0.weight.npy".getBytes(StandardCharsets.UTF_8);
         int at = indexOf(bytes, name) + name.length + 128 + 8;
         bytes[at] ^= 0x10;
-        Path bad = dir.resolve("flipped.zip");
-        Files.write(bad, bytes);
+        Files.write(slot, bytes);
         MolecularFileException e = assertThrows(MolecularFileException.class,
-                () -> Trainer.resume(bad, model(5), DATA));
-        assertNamesFile(bad, e, "corrupt");
-        assertTrue(e.getMessage().contains("parameters/0.conditioner.layer0.weight.npy"), e.getMessage());
+                () -> Trainer.resume(good, model(5), DATA));
+        assertNamesFile(good, e, "corrupt");
     }
 
     @Test
     void otherProblemsNameTheFileToo() throws IOException {
-        Path missing = dir.resolve("missing.zip");
+        Path missing = dir.resolve("missing");
         assertNamesFile(missing, assertThrows(MolecularFileException.class,
-                () -> Trainer.resume(missing, model(5), DATA)), "no such file");
-        Path text = dir.resolve("text.zip");
-        Files.writeString(text, "not a checkpoint");
+                () -> Trainer.resume(missing, model(5), DATA)), "no training checkpoint to resume from");
+        Path text = dir.resolve("text");
+        Files.writeString(dir.resolve("text.a"), "not a checkpoint");
         assertNamesFile(text, assertThrows(MolecularFileException.class,
-                () -> Trainer.resume(text, model(5), DATA)), "not a readable training checkpoint");
+                () -> Trainer.resume(text, model(5), DATA)), "no intact checkpoint record");
+        // another kind of run's checkpoint (an MD run's) at that path
+        Path md = dir.resolve("md");
+        try (RunCheckpoint other = RunCheckpoint.open(dir, "md", "boltzmann4j-md-checkpoint", 1, true)) {
+            other.write(other.header(), new byte[16], false);
+        }
+        assertNamesFile(md, assertThrows(MolecularFileException.class,
+                () -> Trainer.resume(md, model(5), DATA)), "not a boltzmann4j-training-checkpoint checkpoint");
         Path good = written();
         assertNamesFile(good, assertThrows(MolecularFileException.class,
                 () -> Trainer.resume(good, model(5), DATA.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 500),
