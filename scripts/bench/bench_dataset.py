@@ -12,6 +12,9 @@ root, java = sys.argv[1], sys.argv[2]
 tiny = os.environ.get("BENCH_TINY") == "1"
 n = 2 if tiny else int(os.environ.get("BENCH_PEPTIDES", "8"))
 ns = 0.002 if tiny else float(os.environ.get("BENCH_NS", "0.5"))
+engines = os.environ.get("BENCH_ENGINES", "local cluster").split()
+if not engines or any(e not in ("local", "cluster") for e in engines):
+    sys.exit(f"bench-dataset: BENCH_ENGINES must name local and/or cluster, got {os.environ.get('BENCH_ENGINES')!r}")
 equilibrate_ps = 1 if tiny else 10
 sequences = ["AA", "AG", "AK", "AS", "AT", "AV", "AL", "AD", "GA", "KA", "SA", "TA"][:n]
 core = f"{root}/bg/target/boltzmann4j-bg-0.1.0-SNAPSHOT.jar:{root}/bg/target/lib/*"
@@ -99,21 +102,24 @@ def report(engine, wall, done, plain_wall):
 
 
 try:
-    wall, done = dataset(f"{tmp}/local", "local[2]")
-    plain_wall = plain(f"{tmp}/local", f"{tmp}/plain-1")
-    report("local[2]", wall, done, plain_wall)
-    port = free_port()
-    env = dict(os.environ, SPARK_CLUSTER_DIR=f"{tmp}/cluster", SPARK_MASTER_PORT=str(port), JAVA_HOME=os.path.dirname(os.path.dirname(java)))
-    url = subprocess.run([f"{root}/scripts/spark-cluster", "start"], env=env, check=True, capture_output=True, text=True).stdout.strip()
-    try:
-        wall, done = dataset(f"{tmp}/cluster-run", url)
-    finally:
-        subprocess.run([f"{root}/scripts/spark-cluster", "stop"], env=env, capture_output=True)
-    plain_wall = plain(f"{tmp}/local", f"{tmp}/plain-2")
-    report("standalone, 2 workers x 1 core", wall, done, plain_wall)
-    for s in sequences:
-        for f in ("trajectory.dcd", "energies.npy"):
-            if open(f"{tmp}/local/{s}/{f}", "rb").read() != open(f"{tmp}/cluster-run/{s}/{f}", "rb").read():
-                sys.exit(f"bench-dataset: {s}/{f} differs between local[2] and the cluster")
+    if "local" in engines:
+        wall, done = dataset(f"{tmp}/local", "local[2]")
+        plain_wall = plain(f"{tmp}/local", f"{tmp}/plain-1")
+        report("local[2]", wall, done, plain_wall)
+    if "cluster" in engines:
+        port = free_port()
+        env = dict(os.environ, SPARK_CLUSTER_DIR=f"{tmp}/cluster", SPARK_MASTER_PORT=str(port), JAVA_HOME=os.path.dirname(os.path.dirname(java)))
+        url = subprocess.run([f"{root}/scripts/spark-cluster", "start"], env=env, check=True, capture_output=True, text=True).stdout.strip()
+        try:
+            wall, done = dataset(f"{tmp}/cluster-run", url)
+        finally:
+            subprocess.run([f"{root}/scripts/spark-cluster", "stop"], env=env, capture_output=True)
+        plain_wall = plain(f"{tmp}/cluster-run", f"{tmp}/plain-2")
+        report("standalone, 2 workers x 1 core", wall, done, plain_wall)
+    if "local" in engines and "cluster" in engines:
+        for s in sequences:
+            for f in ("trajectory.dcd", "energies.npy"):
+                if open(f"{tmp}/local/{s}/{f}", "rb").read() != open(f"{tmp}/cluster-run/{s}/{f}", "rb").read():
+                    sys.exit(f"bench-dataset: {s}/{f} differs between local[2] and the cluster")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
