@@ -168,17 +168,27 @@ public final class ParameterArchive {
     }
 
     /**
-     * An archive read whole, from a file or from memory, every entry's size and CRC-32 checked as
-     * it is read, so that a corrupt byte is an error naming the file and the entry.
+     * An open archive, a file or one in memory, whose entries are read with their size and CRC-32
+     * checked, so that a corrupt byte is an error naming the file and the entry. A file's entries
+     * are read when asked for (a parameter file written by an earlier version, which was also its
+     * training checkpoint, loads its parameters without reading the rest).
      */
     public static final class Reader implements AutoCloseable {
-        private final Map<String, byte[]> entries;
+        /** The bytes of an entry, or null when there is none. */
+        private interface Source extends AutoCloseable {
+            byte[] read(String name) throws IOException;
+
+            @Override
+            void close() throws IOException;
+        }
+
+        private final Source source;
         private final Path file;
         private final String kind;
         private final JsonNode manifest;
 
-        private Reader(Map<String, byte[]> entries, Path file, String kind) throws IOException {
-            this.entries = entries;
+        private Reader(Source source, Path file, String kind) throws IOException {
+            this.source = source;
             this.file = file;
             this.kind = kind;
             try {
@@ -195,27 +205,40 @@ public final class ParameterArchive {
             if (!Files.exists(file)) {
                 throw new MolecularFileException(file, "no such file");
             }
-            Map<String, byte[]> entries = new LinkedHashMap<>();
-            try (ZipFile zip = new ZipFile(file.toFile())) {
-                for (var it = zip.entries(); it.hasMoreElements(); ) {
-                    ZipEntry entry = it.nextElement();
-                    byte[] bytes;
-                    try (InputStream in = zip.getInputStream(entry)) {
-                        bytes = in.readAllBytes();
-                    } catch (ZipException | java.io.EOFException e) {
-                        throw new MolecularFileException(file, "entry " + entry.getName() + " is corrupt (" + e.getMessage() + ")", e);
-                    }
-                    entries.put(entry.getName(), checked(file, entry, bytes));
-                }
+            ZipFile zip;
+            try {
+                zip = new ZipFile(file.toFile());
             } catch (ZipException e) {
                 throw unreadable(file, kind, e);
             }
-            return new Reader(entries, file, kind);
+            Source source = new Source() {
+                @Override
+                public byte[] read(String name) throws IOException {
+                    ZipEntry entry = zip.getEntry(name);
+                    if (entry == null) return null;
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        return checked(file, entry, in.readAllBytes());
+                    } catch (ZipException | java.io.EOFException e) {
+                        throw new MolecularFileException(file, "entry " + name + " is corrupt (" + e.getMessage() + ")", e);
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    zip.close();
+                }
+            };
+            try {
+                return new Reader(source, file, kind);
+            } catch (IOException | RuntimeException e) {
+                zip.close();
+                throw e;
+            }
         }
 
         /**
-         * An archive held in memory (a checkpoint's body); {@code file} is where it was read from,
-         * for messages.
+         * An archive held in memory (a checkpoint's body), read whole; {@code file} is where it was
+         * read from, for messages.
          */
         public static Reader of(byte[] archive, Path file, String kind) throws IOException {
             Map<String, byte[]> entries = new LinkedHashMap<>();
@@ -233,7 +256,15 @@ public final class ParameterArchive {
                 throw unreadable(file, kind, e instanceof ZipException z ? z : new ZipException(e.getMessage()));
             }
             if (entries.isEmpty()) throw unreadable(file, kind, new ZipException("no entries"));
-            return new Reader(entries, file, kind);
+            return new Reader(new Source() {
+                @Override
+                public byte[] read(String name) {
+                    return entries.get(name);
+                }
+
+                @Override
+                public void close() {}
+            }, file, kind);
         }
 
         private static byte[] checked(Path file, ZipEntry entry, byte[] bytes) throws MolecularFileException {
@@ -260,7 +291,7 @@ public final class ParameterArchive {
         }
 
         public byte[] bytes(String name) throws IOException {
-            byte[] bytes = entries.get(name);
+            byte[] bytes = source.read(name);
             if (bytes == null) {
                 throw new MolecularFileException(file, kind + " has no entry " + name);
             }
@@ -309,8 +340,8 @@ public final class ParameterArchive {
         }
 
         @Override
-        public void close() {
-            // read whole when opened: nothing is held open
+        public void close() throws IOException {
+            source.close();
         }
     }
 }

@@ -90,8 +90,11 @@ public final class Trainer {
     private final List<Parameter> parameters;
     private final List<Listener> listeners = new ArrayList<>();
     private final List<CheckpointHook> checkpointHooks = new ArrayList<>();
-    /** Whether the next checkpoint replaces an earlier run's records (a new run) or follows this run's own. */
-    private boolean freshCheckpoint = true;
+    /**
+     * The checkpoints this run has written (or resumed from): the first record at any other path
+     * replaces an earlier run's records there.
+     */
+    private final java.util.Set<Path> ownCheckpoints = new java.util.HashSet<>();
     private long step;
     private double lossSum;
     private long lossCount;
@@ -215,7 +218,7 @@ public final class Trainer {
         }
         t.step = saved.step();
         t.lastReportStep = t.step;
-        t.freshCheckpoint = false;
+        t.ownCheckpoints.add(checkpoint.toAbsolutePath().normalize());
         if (saved.best() != null) {
             t.bestStep = saved.best().step();
             t.bestNll = saved.best().heldOutNll();
@@ -391,9 +394,10 @@ public final class Trainer {
 
     /**
      * Writes the current state (after {@link #step()} steps) as the newest record of the checkpoint
-     * at {@code checkpoint} ({@link TrainingCheckpoint}), after the checkpoint hooks; the first
-     * checkpoint of a new run replaces an earlier run's records there, and the last one of a run
-     * is forced to the disk.
+     * at {@code checkpoint} ({@link TrainingCheckpoint}), after the checkpoint hooks, forced to the
+     * disk (at most a few per run, so that a power cut never leaves the parameter file the hooks
+     * forced without its checkpoint); the first checkpoint of a run at a path replaces an earlier
+     * run's records there.
      */
     public void writeCheckpoint(Path checkpoint) throws IOException {
         for (CheckpointHook hook : checkpointHooks) hook.beforeCheckpoint(this);
@@ -404,8 +408,7 @@ public final class Trainer {
                 minibatches == null ? new int[0] : minibatches.heldOutRows(),
                 bestStep < 0 ? null : new TrainingCheckpoint.Best(bestStep, bestNll, bestParameters == null ? Map.of() : bestParameters),
                 loss instanceof FabLoss fab ? fab.stateJson() : null, loss instanceof FabLoss fab ? fab.state() : Map.of())
-                .write(checkpoint, freshCheckpoint, step == config.steps() || stopped);
-        freshCheckpoint = false;
+                .write(checkpoint, ownCheckpoints.add(checkpoint.toAbsolutePath().normalize()), true);
     }
 
     /**

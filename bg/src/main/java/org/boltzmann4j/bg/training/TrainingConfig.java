@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param heldOutFraction fraction of the data held out for the held-out NLL, in [0, 1)
  * @param evaluationInterval report (held-out NLL, ESS) every this many steps, and at the end
  * @param essSamples samples for the ESS at each report (0: none)
- * @param checkpoint file to write checkpoints to, or null for none
+ * @param checkpoint the checkpoint to write to ({@link TrainingCheckpoint}: slot files
+ *     {@code checkpoint.a} and {@code .b}), or null for none
  * @param checkpointInterval write a checkpoint every this many steps (0: only at the end of
  *     {@link Trainer#run()})
  * @param adam optimizer settings
@@ -132,7 +133,10 @@ public record TrainingConfig(int steps, int batchSize, Schedule learningRate, do
                 evaluationInterval, value, checkpoint, checkpointInterval, adam, kTScale, patience);
     }
 
-    /** Checkpoints to {@code file} every {@code interval} steps (0: only at the end of a run; a null file: none). */
+    /**
+     * Checkpoints to {@code file} (the slots {@code file.a} and {@code file.b}) every {@code interval}
+     * steps (0: only at the end of a run; a null file: none).
+     */
     public TrainingConfig withCheckpoint(Path file, int interval) {
         return new TrainingConfig(steps, batchSize, learningRate, clipNorm, exampleWeight, energyWeight, reweightedWeight, seed, heldOutFraction,
                 evaluationInterval, essSamples, file, interval, adam, kTScale, patience);

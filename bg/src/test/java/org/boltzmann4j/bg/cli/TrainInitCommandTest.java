@@ -75,6 +75,29 @@ class TrainInitCommandTest {
         assertEquals("bg train: --steps 5 differs from the run in " + fresh + " (2 steps): a resumed run keeps its length", r.err().strip());
     }
 
+    /**
+     * A model folder of an earlier version, whose parameters.zip was also its training checkpoint:
+     * it still samples, and --resume says in one line why it cannot continue (instead of "no
+     * checkpoint").
+     */
+    @Test
+    void anEarlierVersionsCheckpointIsNamedWhenResumed() throws Exception {
+        Path old = dir.resolve("old");
+        Files.createDirectories(old);
+        for (String f : new String[] {MolecularModel.MANIFEST, MolecularModel.SYSTEM, MolecularModel.STRUCTURE}) Files.copy(first.resolve(f), old.resolve(f));
+        var parameters = org.boltzmann4j.bg.flow.ParameterArchive.read(first.resolve(MolecularModel.PARAMETERS));
+        org.boltzmann4j.bg.flow.ParameterArchive.write(old.resolve(MolecularModel.PARAMETERS), new ObjectMapper().createObjectNode()
+                .put("format", "boltzmann4j-training-checkpoint").put("version", 1).put("step", 20), parameters);
+        CliRun sample = bg("sample", "--model", old.toString(), "--n", "8", "--threads", "1", "--out", dir.resolve("old-samples").toString());
+        assertEquals(0, sample.code(), sample.err());
+        CliRun r = bg("train", "--system", "aldp-implicit", "--by", "example", "--data", data.toString(), "--resume", "--threads", "1", "--out", old.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(old.resolve(MolecularModel.PARAMETERS) + ": this run's checkpoint is in the format of an earlier boltzmann4j"), r.err());
+        // the folder this session's version writes resumes (its checkpoint is in checkpoint.a|b)
+        assertTrue(Files.exists(first.resolve("checkpoint.a")), "the trained folder has its checkpoint slots");
+    }
+
     @Test
     void refusesFlowOptionsResumeAndAnotherMolecule() throws Exception {
         Path out = dir.resolve("refused");
