@@ -9,8 +9,6 @@ import org.boltzmann4j.bg.generator.MolecularModel;
 import org.boltzmann4j.bg.io.Pdb;
 import org.boltzmann4j.bg.systems.MolecularSystem;
 import org.boltzmann4j.bg.sampling.AnnealedImportanceSampling;
-import org.boltzmann4j.bg.flow.ParameterArchive;
-import org.boltzmann4j.bg.io.MolecularFileException;
 import org.boltzmann4j.bg.training.FabLoss;
 import org.boltzmann4j.bg.training.MolecularTraining;
 import org.boltzmann4j.bg.training.TrainingCheckpoint;
@@ -189,19 +187,11 @@ final class TrainCommand implements Callable<Integer> {
         INDArray frames = data == null ? null : MolecularTraining.readData(data, structure.topology().atomCount(), source);
         MolecularModel model;
         if (resume) {
-            if (!TrainingCheckpoint.exists(out.resolve(MolecularModel.CHECKPOINT)) && Files.isRegularFile(out.resolve(MolecularModel.PARAMETERS))) {
-                String format;
-                try (var archive = ParameterArchive.Reader.open(out.resolve(MolecularModel.PARAMETERS), "parameter archive")) {
-                    format = archive.manifest().path("format").asText("");
-                }
-                if (format.equals(TrainingCheckpoint.FORMAT))
-                    throw new MolecularFileException(out.resolve(MolecularModel.PARAMETERS), "this run's checkpoint is in the format of an earlier "
-                            + "boltzmann4j (parameters.zip, version 1); it still samples, but resuming it needs that version (or train anew into another --out)");
-            }
+            Path checkpoint = MolecularTraining.checkpointToResume(out); // refuses an earlier version's folder first
             model = MolecularModel.load(out);
             model.requireSameTopology(structure.topology(), source);
             // the run resumes with its own length (the trainer's checkpoint has it), whatever the defaults are now
-            int saved = TrainingCheckpoint.readConfig(out.resolve(MolecularModel.CHECKPOINT)).steps();
+            int saved = TrainingCheckpoint.readConfig(checkpoint).steps();
             if (steps != null && steps != saved)
                 throw new Main.UsageException("--steps " + steps + " differs from the run in " + out + " (" + saved + " steps): a resumed run keeps its length");
             plan = plan.withSteps(saved);

@@ -9,10 +9,12 @@ import java.util.Map;
 import org.boltzmann4j.bg.energy.CountingEnergy;
 import org.boltzmann4j.bg.energy.OpenMMEnergy;
 import org.boltzmann4j.bg.energy.RegularizedEnergy;
+import org.boltzmann4j.bg.flow.ParameterArchive;
 import org.boltzmann4j.bg.generator.BoltzmannGenerator;
 import org.boltzmann4j.bg.generator.MolecularModel;
 import org.boltzmann4j.bg.io.Coordinates;
 import org.boltzmann4j.bg.io.Frames;
+import org.boltzmann4j.bg.io.MolecularFileException;
 import org.boltzmann4j.bg.tensor.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -307,6 +309,25 @@ public final class MolecularTraining {
     public record Result(long energyEvaluations, double seconds, Trainer.Progress last, long bestStep, double bestHeldOutNll, boolean stoppedEarly) {}
 
     /**
+     * The training checkpoint of the model folder {@code out}, to resume from. A folder written by
+     * an earlier version, whose parameters.zip was also its checkpoint, is refused in one line
+     * naming that file (it still samples; resuming it needs that version).
+     */
+    public static Path checkpointToResume(Path out) throws IOException {
+        Path checkpoint = out.resolve(MolecularModel.CHECKPOINT), parameters = out.resolve(MolecularModel.PARAMETERS);
+        if (!TrainingCheckpoint.exists(checkpoint) && Files.isRegularFile(parameters)) {
+            String format;
+            try (var archive = ParameterArchive.Reader.open(parameters, "parameter archive")) {
+                format = archive.manifest().path("format").asText("");
+            }
+            if (format.equals(TrainingCheckpoint.FORMAT))
+                throw new MolecularFileException(parameters, "this run's checkpoint is in the format of an earlier "
+                        + "boltzmann4j (parameters.zip, version 1); it still samples, but resuming it needs that version (or train anew into another --out)");
+        }
+        return checkpoint;
+    }
+
+    /**
      * Trains the model and saves it into {@code out} (model.json, system.xml, structure.pdb,
      * parameters.zip, and the training checkpoint checkpoint.a|b).
      *
@@ -340,7 +361,7 @@ public final class MolecularTraining {
             throw new IllegalArgumentException("the data have " + (data.rank() == 2 ? data.columns() / 3.0 : "not 2-d,") + " atoms, the system " + model.atoms());
         Files.createDirectories(out);
         model.save(out);
-        Path checkpoint = out.resolve(MolecularModel.CHECKPOINT);
+        Path checkpoint = resume ? checkpointToResume(out) : out.resolve(MolecularModel.CHECKPOINT);
         long start = System.nanoTime();
         try (OpenMMEnergy openmm = new OpenMMEnergy(model.systemXml(), platform, Map.of(), threads)) {
             CountingEnergy counted = new CountingEnergy(openmm);

@@ -408,7 +408,7 @@ public final class Trainer {
                 minibatches == null ? new int[0] : minibatches.heldOutRows(),
                 bestStep < 0 ? null : new TrainingCheckpoint.Best(bestStep, bestNll, bestParameters == null ? Map.of() : bestParameters),
                 loss instanceof FabLoss fab ? fab.stateJson() : null, loss instanceof FabLoss fab ? fab.state() : Map.of())
-                .write(checkpoint, ownCheckpoints.add(checkpoint.toAbsolutePath().normalize()), true);
+                .write(checkpoint, ownCheckpoints.add(checkpoint.toAbsolutePath().normalize()));
     }
 
     /**

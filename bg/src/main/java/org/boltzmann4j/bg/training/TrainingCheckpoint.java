@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -116,15 +115,12 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
 
     /**
      * Writes the checkpoint as the newest record of the container at {@code checkpoint} (slots
-     * {@code checkpoint.a} and {@code .b}).
+     * {@code checkpoint.a} and {@code .b}), forced to the disk.
      *
      * @param fresh delete an earlier run's records first (a new run at this path)
-     * @param durable also force it to the disk (a run's last checkpoint)
      */
-    public void write(Path checkpoint, boolean fresh, boolean durable) throws IOException {
-        Files.createDirectories(checkpoint.toAbsolutePath().getParent());
-        try (RunCheckpoint container = RunCheckpoint.open(checkpoint.toAbsolutePath().getParent(), checkpoint.getFileName().toString(),
-                FORMAT, VERSION, fresh)) {
+    public void write(Path checkpoint, boolean fresh) throws IOException {
+        try (RunCheckpoint container = RunCheckpoint.open(folder(checkpoint), name(checkpoint), FORMAT, VERSION, fresh)) {
             ObjectNode header = container.header().put("step", step);
             header.set("config", config.toJson());
             header.set("adam", JsonNodeFactory.instance.objectNode().put("steps", adamSteps));
@@ -149,13 +145,13 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
                 for (Map.Entry<String, INDArray> e : best.parameters().entrySet()) further.put("best/" + e.getKey() + ".npy", ParameterArchive.npy(e.getValue()));
             for (Map.Entry<String, INDArray> e : lossArrays.entrySet()) further.put("loss/" + e.getKey() + ".npy", ParameterArchive.npy(e.getValue()));
             ObjectNode manifest = JsonNodeFactory.instance.objectNode().put("format", FORMAT + "-arrays").put("step", step);
-            container.write(header, ParameterArchive.archive(manifest, parameters, further), durable);
+            container.write(header, ParameterArchive.archive(manifest, parameters, further), true);
         }
     }
 
     /** Whether {@code checkpoint} holds an intact training checkpoint record to resume from. */
     public static boolean exists(Path checkpoint) throws IOException {
-        return RunCheckpoint.exists(checkpoint.toAbsolutePath().getParent(), checkpoint.getFileName().toString());
+        return RunCheckpoint.exists(folder(checkpoint), name(checkpoint));
     }
 
     /**
@@ -214,10 +210,18 @@ public record TrainingCheckpoint(long step, TrainingConfig config, Map<String, I
         }
     }
 
+    private static Path folder(Path checkpoint) {
+        return checkpoint.toAbsolutePath().getParent();
+    }
+
+    private static String name(Path checkpoint) {
+        return checkpoint.getFileName().toString();
+    }
+
     /** The newest intact record at {@code checkpoint}, of this format and a version this build reads. */
     private static RunCheckpoint.Saved saved(Path checkpoint) throws IOException {
         try {
-            return RunCheckpoint.read(checkpoint.toAbsolutePath().getParent(), checkpoint.getFileName().toString(), FORMAT, VERSION);
+            return RunCheckpoint.read(folder(checkpoint), name(checkpoint), FORMAT, VERSION);
         } catch (NoSuchFileException e) {
             throw new MolecularFileException(checkpoint, "no training checkpoint to resume from (no intact "
                     + checkpoint.getFileName() + ".a or .b)", e);
