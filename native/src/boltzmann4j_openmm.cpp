@@ -92,7 +92,9 @@ std::mutex pluginMutex;
 // (free(): invalid pointer in about 1 of 12 `bg md --replicas 2` starts on OpenMM 7.7's
 // Reference platform): some state OpenMM touches there is not thread-safe. These calls are rare
 // and cheap against what a Context then computes, so they run one at a time; evaluation and
-// stepping of distinct Contexts stay concurrent.
+// stepping of distinct Contexts stay concurrent. The XML serializer's number formatting (David
+// Gay's dtoa, whose free lists are global: one such crash was a SIGSEGV in freedtoa during a
+// concurrent Context creation) is shared by deserialize, clone and serialize, so all three hold it.
 std::mutex lifecycleMutex;
 bool pluginsLoaded = false;
 int pluginCount = 0;
@@ -352,7 +354,10 @@ int32_t b4j_system_to_xml(const b4j_system *system, char *buf, int64_t len, int6
         notNull(system, "system");
         notNull(needed, "needed");
         std::ostringstream stream;
-        XmlSerializer::serialize<System>(system->system.get(), "System", stream);
+        {
+            std::lock_guard<std::mutex> lock(lifecycleMutex);  // dtoa's shared state, as in deserialize and clone
+            XmlSerializer::serialize<System>(system->system.get(), "System", stream);
+        }
         std::string xml = stream.str();
         *needed = static_cast<int64_t>(xml.size()) + 1;
         if (buf != nullptr) {
