@@ -7,12 +7,15 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Progress of long work: a progress bar (rate, ETA) on a terminal, plain lines every few seconds
- * otherwise (logs, CI), so that a redirected run stays readable.
+ * otherwise (logs, CI), so that a redirected run stays readable. The rate and ETA count the work
+ * done in this run: a resumed run says where it resumed ({@link #resumedAt}), and the steps before
+ * are not its speed.
  */
 public final class Progress implements AutoCloseable {
     private static final long PLAIN_INTERVAL_NS = 10_000_000_000L;
 
-    private final ProgressBar bar;
+    private final boolean terminal;
+    private ProgressBar bar;
     private final String task;
     private final String unit;
     private final long total;
@@ -20,6 +23,9 @@ public final class Progress implements AutoCloseable {
     private final long startNs = System.nanoTime();
     private long lastPrintNs = startNs;
     private long done;
+    /** Where this run's work began (the resume point) and when. */
+    private long baseValue;
+    private long baseNs = startNs;
 
     /**
      * @param unit what is counted ("configs", "steps"); shown with its rate
@@ -28,16 +34,8 @@ public final class Progress implements AutoCloseable {
         this.task = task;
         this.unit = unit;
         this.total = total;
-        boolean terminal = System.console() != null && System.console().isTerminal() && System.getenv("CI") == null;
-        if (terminal) {
-            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" " + unit, 1)
-                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).showSpeed().setConsumer(
-                            new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
-            plain = null;
-        } else {
-            bar = null;
-            plain = System.err;
-        }
+        terminal = System.console() != null && System.console().isTerminal() && System.getenv("CI") == null;
+        plain = terminal ? null : System.err;
     }
 
     /** A quiet progress that prints nothing (library use, tests). */
@@ -46,15 +44,28 @@ public final class Progress implements AutoCloseable {
     }
 
     private Progress() {
-        bar = null;
+        terminal = false;
         plain = null;
         task = "";
         unit = "";
         total = 0;
     }
 
+    /** Work before this run (a resumed run's first step): shown as done, not counted in the rate. Call before the first stepTo. */
+    public void resumedAt(long value) {
+        if (bar != null || done > 0) throw new IllegalStateException(task + ": resumedAt after progress was reported");
+        baseValue = value;
+        baseNs = System.nanoTime();
+        stepTo(value);
+    }
+
     public void stepTo(long value, String extra) {
         done = value;
+        if (terminal && bar == null) {
+            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" " + unit, 1)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).showSpeed().startsFrom(baseValue, java.time.Duration.ZERO)
+                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+        }
         if (bar != null) {
             bar.stepTo(value);
             if (extra != null) bar.setExtraMessage(extra);
@@ -62,13 +73,17 @@ public final class Progress implements AutoCloseable {
             long now = System.nanoTime();
             if (now - lastPrintNs >= PLAIN_INTERVAL_NS || value >= total) {
                 lastPrintNs = now;
-                double seconds = (now - startNs) / 1e9;
-                double rate = value / Math.max(seconds, 1e-9);
+                double rate = rate(value, now);
                 long eta = rate > 0 ? Math.round((total - value) / rate) : -1;
                 plain.printf("%s: %d/%d %s (%.0f%%), %.1f %s/s, ETA %ds%s%n", task, value, total, unit,
                         100.0 * value / Math.max(1, total), rate, unit, eta, extra == null ? "" : ", " + extra);
             }
         }
+    }
+
+    /** Units per second of this run's work (since {@link #resumedAt}, or the start). */
+    double rate(long value, long nowNs) {
+        return (value - baseValue) / Math.max((nowNs - baseNs) / 1e9, 1e-9);
     }
 
     public void stepTo(long value) {

@@ -3,6 +3,7 @@ package org.boltzmann4j.bg.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.boltzmann4j.bg.analysis.KishEss;
 import org.boltzmann4j.bg.energy.OpenMMEnergy;
 import org.boltzmann4j.bg.io.AtomicFile;
 import org.boltzmann4j.bg.io.Coordinates;
+import org.boltzmann4j.bg.io.Dcd;
 import org.boltzmann4j.bg.io.Frames;
 import org.boltzmann4j.bg.io.Npy;
 import org.boltzmann4j.bg.io.Pdb;
@@ -190,7 +192,7 @@ final class TbgCommand implements Runnable {
                     parameters, manifest.coordinateScaleNm(), resume ? ", resuming at step " + trainer.step() : "");
             FlowMatchingTrainer.Result result;
             try (Progress progress = new Progress("tbg train", settings.steps(), "steps")) {
-                progress.stepTo(trainer.step());
+                progress.resumedAt(trainer.step());
                 result = trainer.train(out, !resume, (step, loss, lr) -> progress.stepTo(step, String.format(Locale.ROOT, "loss %.5f", loss)));
             }
             System.err.printf(Locale.ROOT, "tbg train: %d steps, loss %.5f (mean of this run's last %d steps) -> %s%n", result.steps(), result.recentLoss(),
@@ -265,7 +267,8 @@ final class TbgCommand implements Runnable {
             description = {"Sample a peptide (one the model may never have seen) with exact likelihoods and reweight with OpenMM.",
                     "Mirrors samples of the wrong chirality (x -> -x keeps q and U) and drops those whose bond graph differs from the topology.",
                     "Writes OUT/samples.dcd, log_q.npy, energies.npy (kJ/mol), log_w.npy (-U/kT - log q) of the kept samples, as bg sample,",
-                    "and OUT/structure.pdb, system.xml and validity.json (fractions mirrored and kept, counts, solver work)."})
+                    "and OUT/structure.pdb, system.xml, validity.json (fractions mirrored and kept, counts, solver work, how far the draws' bond graphs",
+                    "are from the topology's: wrong pairs per draw and the most frequent ones) and dropped.dcd (the dropped draws, when there are any)."})
     static final class Sample implements Callable<Integer> {
         @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder written by bg tbg train.")
         Path model;
@@ -306,11 +309,14 @@ final class TbgCommand implements Runnable {
             Pdb.write(out.resolve("structure.pdb"), peptide.topology(), Frames.single(peptide.reference()));
             AtomicFile.writeString(out.resolve("system.xml"), peptide.systemXml());
             AtomicFile.writeString(out.resolve("validity.json"), JSON.writeValueAsString(json) + "\n");
+            Path dropped = out.resolve("dropped.dcd");
+            if (result.dropped().frames() > 0) Dcd.write(dropped, result.dropped(), Dcd.Timing.SAMPLES);
+            else Files.deleteIfExists(dropped); // an earlier run's into the same folder
             if (v.kept() == 0)
                 throw new IllegalStateException("none of the " + n + " samples is right-handed at every stereocentre with " + peptide.name() + "'s bond graph (" + out.resolve("validity.json") + ")");
             result.samples().write(out);
-            System.err.printf(Locale.ROOT, "tbg sample: %s, %d drawn, %d mirrored (chirality), %d dropped (mixed chirality), %d dropped (bond graph), %d kept, normalised ESS %.4f, %s: %d evaluations -> %s%n",
-                    peptide.name(), v.drawn(), v.mirrored(), v.droppedChirality(), v.dropped(), v.kept(), KishEss.normalized(result.samples().logW()), v.solver(),
+            System.err.printf(Locale.ROOT, "tbg sample: %s, %d drawn, %d mirrored (chirality), %d dropped (mixed chirality), %d dropped (bond graph; %.2f wrong pairs per draw), %d kept, normalised ESS %.4f, %s: %d evaluations -> %s%n",
+                    peptide.name(), v.drawn(), v.mirrored(), v.droppedChirality(), v.dropped(), v.bonds().meanDifferences(), v.kept(), KishEss.normalized(result.samples().logW()), v.solver(),
                     v.functionEvaluations(), out);
             return 0;
         }

@@ -89,25 +89,40 @@ public final class BondGraph {
     }
 
     /**
-     * What differs in one configuration (3N, nm): each pair bonded by distance but not in the topology
-     * ("extra"), or the other way ("missing"), with its distance; empty when it matches.
+     * One pair whose bond from distance differs from the topology: bonded by distance but not in the topology
+     * ({@code extra}) or the other way, with its atoms ("ALA2:HB") and distance.
      */
-    public List<String> differences(double[] x) {
+    public record Difference(boolean extra, String first, String second, double distanceNm) {
+        /** The pair without its distance ("extra ALA2:HB-ALA2:HB"): the same for every draw with this difference. */
+        public String pair() {
+            return (extra ? "extra " : "missing ") + first + "-" + second;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s %.3f nm", pair(), distanceNm);
+        }
+    }
+
+    /** What differs in one configuration (3N, nm), pair by pair in atom order; empty when it matches. */
+    public List<Difference> compare(double[] x) {
         if (x.length != 3 * atoms) {
             throw new IllegalArgumentException("bond graph: " + x.length + " coordinates for " + atoms + " atoms");
         }
-        List<String> out = new ArrayList<>();
+        List<Difference> out = new ArrayList<>();
         for (int i = 0; i < atoms; i++) {
             for (int j = i + 1; j < atoms; j++) {
                 double d2 = distance2(x, i, j);
                 boolean near = d2 < cutoff2[i * atoms + j];
-                if (near != bonded[i * atoms + j]) {
-                    out.add(String.format(Locale.ROOT, "%s %s-%s %.3f nm", near ? "extra" : "missing", name(i), name(j),
-                            Math.sqrt(d2)));
-                }
+                if (near != bonded[i * atoms + j]) out.add(new Difference(near, name(i), name(j), Math.sqrt(d2)));
             }
         }
         return out;
+    }
+
+    /** {@link #compare} as text ("missing CYS2:SG-CYS2:HG 0.300 nm"). */
+    public List<String> differences(double[] x) {
+        return compare(x).stream().map(Difference::toString).toList();
     }
 
     private String name(int i) {

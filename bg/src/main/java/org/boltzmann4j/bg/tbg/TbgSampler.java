@@ -2,6 +2,11 @@ package org.boltzmann4j.bg.tbg;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 import org.boltzmann4j.bg.cnf.ContinuousFlow;
 import org.boltzmann4j.bg.cnf.MeanFreeNormal;
@@ -43,7 +48,7 @@ public final class TbgSampler {
      * solver's work summed over chunks. drawn = kept + dropped + droppedChirality.
      */
     public record Validity(int drawn, int mirrored, int droppedChirality, int dropped, int kept, int stereocentres, String solver,
-            long functionEvaluations, long acceptedSteps, long rejectedSteps, double seconds) {
+            long functionEvaluations, long acceptedSteps, long rejectedSteps, double seconds, BondReport bonds) {
         /** Fraction of draws right-handed at every centre as drawn (neither mirrored nor dropped for chirality). */
         public double chiralityCorrectFraction() {
             return drawn == 0 ? Double.NaN : (double) (drawn - mirrored - droppedChirality) / drawn;
@@ -68,12 +73,59 @@ public final class TbgSampler {
                     .put("valid_fraction", validFraction());
             o.putObject("solver").put("method", solver).put("function_evaluations", functionEvaluations)
                     .put("accepted_steps", acceptedSteps).put("rejected_steps", rejectedSteps).put("seconds", seconds);
+            o.set("bond_graph", bonds.toJson());
             return o;
         }
     }
 
-    /** The kept samples (in draw order) and what happened to all draws. */
-    public record Result(SampleSet samples, Validity validity) {}
+    /**
+     * How far the draws are from the topology's bond graph: per draw (after the chirality fix) the number of
+     * atom pairs whose bond from distance differs ({@link BondGraph#compare}; 0 for a valid draw), their mean and
+     * largest, and the pairs that differ most often, with the fraction of draws where each does and its mean
+     * distance. While few draws are valid, the mean is the measure of how close training has come.
+     */
+    public record BondReport(int draws, double meanDifferences, int maxDifferences, int drawsWithDifferences, List<PairCount> mostCommon) {
+        /** How many of the most frequent pairs are reported. */
+        public static final int TOP = 10;
+
+        public record PairCount(String pair, int draws, double meanNm) {}
+
+        static BondReport of(List<List<BondGraph.Difference>> perDraw) {
+            Map<String, double[]> counts = new HashMap<>(); // pair -> {draws, sum of distances}
+            long total = 0;
+            int max = 0, with = 0;
+            for (List<BondGraph.Difference> d : perDraw) {
+                total += d.size();
+                max = Math.max(max, d.size());
+                if (!d.isEmpty()) with++;
+                for (BondGraph.Difference x : d) {
+                    double[] c = counts.computeIfAbsent(x.pair(), k -> new double[2]);
+                    c[0]++;
+                    c[1] += x.distanceNm();
+                }
+            }
+            List<PairCount> top = counts.entrySet().stream()
+                    .map(e -> new PairCount(e.getKey(), (int) e.getValue()[0], e.getValue()[1] / e.getValue()[0]))
+                    .sorted(Comparator.comparingInt(PairCount::draws).reversed().thenComparing(PairCount::pair))
+                    .limit(TOP).toList();
+            return new BondReport(perDraw.size(), perDraw.isEmpty() ? Double.NaN : (double) total / perDraw.size(), max, with, top);
+        }
+
+        public ObjectNode toJson() {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("mean_differences_per_draw", meanDifferences).put("max_differences_per_draw", maxDifferences)
+                    .put("draws_with_differences", drawsWithDifferences);
+            var a = o.putArray("most_common");
+            for (PairCount p : mostCommon) {
+                a.addObject().put("pair", p.pair()).put("draw_fraction", draws == 0 ? Double.NaN : (double) p.draws() / draws)
+                        .put("mean_nm", p.meanNm());
+            }
+            return o;
+        }
+    }
+
+    /** The kept samples (in draw order), the dropped draws (after the chirality fix, in draw order) and what happened to all draws. */
+    public record Result(SampleSet samples, Frames dropped, Validity validity) {}
 
     private TbgSampler() {}
 
@@ -101,7 +153,8 @@ public final class TbgSampler {
         Chirality chirality = Chirality.of(peptide.topology(), peptide.reference());
         BondGraph bonds = BondGraph.of(peptide.topology());
         double kT = ThermalEnergy.kT(temperatureK);
-        double[] x = new double[n * dim], logQ = new double[n], energies = new double[n], logW = new double[n];
+        double[] x = new double[n * dim], logQ = new double[n], energies = new double[n], logW = new double[n], droppedX = new double[n * dim];
+        List<List<BondGraph.Difference>> differences = new ArrayList<>(n);
         int kept = 0, mirrored = 0, droppedChirality = 0, dropped = 0;
         long evaluations = 0, accepted = 0, rejected = 0;
         long start = System.nanoTime();
@@ -120,6 +173,10 @@ public final class TbgSampler {
             double[] rows = Batches.toDoubles(xs), lq = Batches.toDoubles(p.logQ());
             int keptHere = 0;
             for (int i = 0; i < m; i++) {
+                differences.add(bonds.compare(java.util.Arrays.copyOfRange(rows, i * dim, (i + 1) * dim)));
+                if (!handed[i] || !valid[i]) {
+                    System.arraycopy(rows, i * dim, droppedX, (droppedChirality + dropped) * dim, dim);
+                }
                 if (!handed[i]) {
                     droppedChirality++;
                     valid[i] = false;
@@ -148,10 +205,12 @@ public final class TbgSampler {
             progress.accept(first + m);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        var validity = new Validity(n, mirrored, droppedChirality, dropped, kept, chirality.centres(), solverName, evaluations, accepted, rejected, seconds);
+        var validity = new Validity(n, mirrored, droppedChirality, dropped, kept, chirality.centres(), solverName, evaluations, accepted, rejected, seconds,
+                BondReport.of(differences));
         SampleSet samples = new SampleSet(new Frames(kept, atoms, java.util.Arrays.copyOf(x, kept * dim)), java.util.Arrays.copyOf(logQ, kept),
                 java.util.Arrays.copyOf(energies, kept), java.util.Arrays.copyOf(logW, kept));
-        return new Result(samples, validity);
+        int out = droppedChirality + dropped;
+        return new Result(samples, new Frames(out, atoms, java.util.Arrays.copyOf(droppedX, out * dim)), validity);
     }
 
     /**

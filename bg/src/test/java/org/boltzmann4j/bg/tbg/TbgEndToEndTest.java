@@ -174,6 +174,13 @@ class TbgEndToEndTest {
         assertTrue(v.path("solver").path("method").asText().startsWith("rk4"), v.toString());
         assertEquals(Pdb.read(out.resolve("structure.pdb")).topology(), TargetPeptide.build("GA", PeptideSystemSettings.defaults()).topology());
         assertTrue(Files.readString(out.resolve("system.xml")).contains("GBSAOBCForce"));
+        // the dropped draws are written, not lost, and the bond report agrees with the counts
+        int dropped = 8 - kept;
+        if (dropped > 0) assertEquals(dropped, org.boltzmann4j.bg.io.Coordinates.load(out.resolve("dropped.dcd")).frames());
+        else assertFalse(Files.exists(out.resolve("dropped.dcd")));
+        JsonNode bonds = v.path("bond_graph");
+        assertTrue(bonds.path("draws_with_differences").asInt() >= v.path("dropped_bond_graph").asInt(), bonds.toString());
+        assertEquals(bonds.path("draws_with_differences").asInt() > 0, bonds.path("mean_differences_per_draw").asDouble() > 0, bonds.toString());
         if (kept == 0) {
             // an untrained 4-step network rarely keeps a bond graph: then the run fails, saying so, and writes no samples
             assertEquals(1, run.code(), run.err());

@@ -60,6 +60,31 @@ class TbgSamplerTest {
         assertEquals(0.5, v.chiralityCorrectFraction());
         assertEquals(8.0 / 12, v.validFraction());
         assertEquals(8, result.samples().size());
+        // the 4 dropped draws: atom 0 is 0.5 nm from its place, so each of its bonds is missing, and nothing else differs
+        List<String> atom0Pairs = new java.util.ArrayList<>();
+        for (int[] b : peptide.topology().bonds()) {
+            if (b[0] == 0 || b[1] == 0) atom0Pairs.add("missing " + label(peptide, Math.min(b[0], b[1])) + "-" + label(peptide, Math.max(b[0], b[1])));
+        }
+        assertTrue(atom0Pairs.size() >= 2, "GLY's N has its H and CA: " + atom0Pairs);
+        var bonds = v.bonds();
+        assertEquals(12, bonds.draws());
+        assertEquals(4, bonds.drawsWithDifferences());
+        assertEquals(atom0Pairs.size(), bonds.maxDifferences());
+        assertEquals(4.0 * atom0Pairs.size() / 12, bonds.meanDifferences(), 1e-12);
+        assertEquals(atom0Pairs.stream().sorted().toList(), bonds.mostCommon().stream().map(TbgSampler.BondReport.PairCount::pair).toList());
+        for (var pc : bonds.mostCommon()) {
+            assertEquals(4, pc.draws(), pc.pair());
+            assertTrue(pc.meanNm() > 0.35, pc + ": the pulled atom is far from its partners");
+        }
+        assertEquals(4.0 / 12, v.toJson().path("bond_graph").path("most_common").get(0).path("draw_fraction").asDouble(), 1e-12);
+        // the dropped draws are kept apart, as fixed (right-handed), and atom 0 is where the flow put it
+        assertEquals(4, result.dropped().frames());
+        INDArray gone = Batches.matrix(result.dropped().xyz(), 4, dim, DataType.DOUBLE);
+        for (boolean ok : Chirality.of(peptide.topology(), ref).correct(gone)) assertTrue(ok, "dropped draws are stored after the chirality fix");
+        for (int r = 0; r < 4; r++) {
+            assertEquals(ref[0] + 0.5, result.dropped().xyz()[r * dim], 10 * A, "draw " + r + ": atom 0's x");
+            assertEquals(ref[dim - 1], result.dropped().xyz()[r * dim + dim - 1], 10 * A, "draw " + r + ": the last atom's z");
+        }
         INDArray x = Batches.matrix(result.samples().x().xyz(), 8, dim, DataType.DOUBLE);
         for (boolean ok : Chirality.of(peptide.topology(), ref).correct(x)) assertTrue(ok, "every kept sample right-handed");
         for (boolean ok : BondGraph.of(peptide.topology()).matches(x)) assertTrue(ok, "every kept sample has the bond graph");
@@ -79,6 +104,11 @@ class TbgSamplerTest {
             assertEquals(energies[r], result.samples().energies()[r], 1e-9 * Math.max(1, Math.abs(energies[r])));
             assertEquals(-energies[r] / kT - result.samples().logQ()[r], result.samples().logW()[r], 1e-9 * Math.abs(result.samples().logW()[r]));
         }
+    }
+
+    private static String label(TargetPeptide peptide, int i) {
+        var a = peptide.topology().atoms().get(i);
+        return a.residueName() + a.residueNumber() + ":" + a.name();
     }
 
     @Test
@@ -135,6 +165,9 @@ class TbgSamplerTest {
         assertEquals(6.0 / 12, v.droppedChiralityFraction());
         assertEquals(6.0 / 12, v.validFraction());
         assertEquals(6, v.toJson().get("dropped_chirality").asInt());
+        assertEquals(6, result.dropped().frames(), "the diastereomers are kept apart");
+        assertEquals(0.0, v.bonds().meanDifferences(), "no draw's bond graph differs");
+        assertEquals(List.of(), v.bonds().mostCommon());
         assertEquals(6, result.samples().size());
         INDArray x = Batches.matrix(result.samples().x().xyz(), 6, dim, DataType.DOUBLE);
         for (boolean ok : chirality.correct(x)) assertTrue(ok, "every kept sample right-handed at every centre");
