@@ -169,11 +169,13 @@ public final class TbgSampler {
             }
             INDArray xs = p.x();
             for (boolean b : chirality.fix(xs)) if (b) mirrored++;
-            boolean[] handed = chirality.correct(xs), valid = bonds.matches(xs);
+            boolean[] handed = chirality.correct(xs), valid = new boolean[m];
             double[] rows = Batches.toDoubles(xs), lq = Batches.toDoubles(p.logQ());
             int keptHere = 0;
             for (int i = 0; i < m; i++) {
-                differences.add(bonds.compare(java.util.Arrays.copyOfRange(rows, i * dim, (i + 1) * dim)));
+                List<BondGraph.Difference> d = bonds.compare(java.util.Arrays.copyOfRange(rows, i * dim, (i + 1) * dim));
+                differences.add(d);
+                valid[i] = d.isEmpty(); // BondGraph.matches, with what differs kept for the report
                 if (!handed[i] || !valid[i]) {
                     System.arraycopy(rows, i * dim, droppedX, (droppedChirality + dropped) * dim, dim);
                 }
